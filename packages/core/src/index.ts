@@ -1,0 +1,5 @@
+/**
+ * @steadfast/core: LLM calls that keep working when LLM APIs fail.
+ * @module
+ */
+export * from './errors/index.ts';
