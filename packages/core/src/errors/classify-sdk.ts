@@ -27,8 +27,17 @@ function classNames(error: object): string[] {
   return names;
 }
 
-/** Undoes openai-node's and the Anthropic SDK's `makeMessage`: `"502 <html>…"`, `"500 status code (no body)"`. */
+// js-genai's message for an error inside a stream: `got status: RESOURCE_EXHAUSTED. {"error":…}`.
+const genaiStreamPrefix = /^got status: [^.]*\. (?=[[{])/;
+
+/**
+ * The error body an SDK left in `message`: js-genai's JSON text, after its stream prefix if any; or what
+ * openai-node's and the Anthropic SDK's `makeMessage` made of a body that is not JSON (`"502 <html>…"`,
+ * `"500 status code (no body)"`).
+ */
 function bodyFromMessage(message: string, status: number): string {
+  const genai = genaiStreamPrefix.exec(message);
+  if (genai) return message.slice(genai[0].length);
   const prefix = `${status} `;
   if (status === 0 || !message.startsWith(prefix)) return message;
   const rest = message.slice(prefix.length);
@@ -81,8 +90,6 @@ export function classifySdkError(error: unknown, context: ClassifyContext = {}):
   const status = typeof shape.status === 'number' ? shape.status : 0;
   let body: unknown = shape.error;
   if (body === undefined && typeof shape.message === 'string') {
-    // js-genai: `message` is the error body's JSON text. openai-node and the Anthropic SDK keep a body
-    // that is not JSON (a proxy's HTML page, an empty body) only in `message`, after the status.
     body = bodyFromMessage(shape.message, status);
   } else if (typeof body === 'object' && body !== null && !('error' in body)) {
     body = { error: body };

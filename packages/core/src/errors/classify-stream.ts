@@ -7,8 +7,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Recognises an error sent inside a stream after HTTP 200: Anthropic `event: error`
- * (`{type:"error", error:{…}}`), an OpenAI-style or Gemini `{error:{…}}` data payload, or an OpenRouter
- * chunk with `finish_reason: "error"`. Returns undefined for an ordinary chunk.
+ * (`{type:"error", error:{…}}`), an OpenAI Responses `error` event, an OpenAI-style or Gemini
+ * `{error:{…}}` data payload, or an OpenRouter chunk with `finish_reason: "error"`. Returns undefined
+ * for an ordinary chunk.
  */
 export function classifyStreamEvent(
   data: unknown,
@@ -19,10 +20,11 @@ export function classifyStreamEvent(
     return classifyHttp({ status: 0, body: data }, context);
   }
   if (data.type === 'error') {
-    return classifyHttp(
-      { status: 0, body: { error: { type: 'api_error', message: 'Stream error event' } } },
-      context,
-    );
+    // OpenAI Responses API: `{type:"error", code, message, param, sequence_number}`, with no `error` key.
+    const code = typeof data.code === 'string' ? data.code : undefined;
+    const message = typeof data.message === 'string' ? data.message : 'Stream error event';
+    const error = code === undefined ? { type: 'api_error', message } : { code, message };
+    return classifyHttp({ status: 0, body: { error } }, context);
   }
   const choices = data.choices;
   if (Array.isArray(choices) && choices.some((c) => isObject(c) && c.finish_reason === 'error')) {

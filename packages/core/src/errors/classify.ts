@@ -49,6 +49,28 @@ export function classify(value: unknown, context: ClassifyContext = {}): Steadfa
 }
 
 /**
+ * Reads at most `maxBodyBytes` of a body, then cancels the rest: an error body can be a proxy's page
+ * of any size, or a stream that never ends, and `response.text()` would wait for all of it.
+ */
+async function readBodyText(response: Response, maxBodyBytes: number): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  while (bytes < maxBodyBytes) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    const kept = value.subarray(0, maxBodyBytes - bytes);
+    bytes += kept.byteLength;
+    text += decoder.decode(kept, { stream: true });
+  }
+  // What we need is read; a source that fails to stop changes nothing about the classification.
+  await reader.cancel().catch(() => undefined);
+  return text + decoder.decode();
+}
+
+/**
  * Classifies a fetch `Response` that was not ok, reading its body (at most `maxBodyBytes`).
  * @param maxBodyBytes bound on the body read, in bytes. @default 65536
  */
@@ -59,7 +81,7 @@ export async function classifyResponse(
 ): Promise<SteadfastError> {
   let body = '';
   try {
-    body = (await response.text()).slice(0, maxBodyBytes);
+    body = await readBodyText(response, maxBodyBytes);
   } catch (error) {
     const cut = classifyNetwork(error, { ...context, phase: 'body' });
     if (cut !== undefined && cut.kind === 'cancelled') return cut;

@@ -57,6 +57,10 @@ export function parseBody(body: unknown): unknown {
 
 const htmlTitle = /<title>([^<]*)<\/title>/i;
 
+function htmlTitleOf(page: string): string {
+  return htmlTitle.exec(page)?.[1]?.trim() ?? '';
+}
+
 function readGoogleDetails(details: unknown, facts: ErrorBodyFacts): void {
   if (!Array.isArray(details)) return;
   for (const detail of details) {
@@ -83,7 +87,9 @@ function readInnerError(error: JsonObject, facts: ErrorBodyFacts): void {
   const type = text(error.type);
   const code = text(error.code);
   const status = text(error.status);
-  if (message !== undefined) facts.message = message;
+  // js-genai wraps a body that is not JSON (a proxy's HTML page) as `{error:{message:<the page>}}`.
+  if (message !== undefined && /^\s*</.test(message)) facts.htmlTitle = htmlTitleOf(message);
+  else if (message !== undefined) facts.message = message;
   if (type !== undefined) facts.type = type;
   if (code !== undefined) {
     // Google and OpenRouter put the HTTP status in `code`; OpenAI and Azure put a string code there.
@@ -115,9 +121,8 @@ export function readErrorBody(body: unknown): ErrorBodyFacts {
   const parsed = parseBody(body);
   const facts: ErrorBodyFacts = {};
   if (typeof parsed === 'string') {
-    const title = htmlTitle.exec(parsed);
     if (/^\s*</.test(parsed)) {
-      facts.htmlTitle = title?.[1]?.trim() ?? '';
+      facts.htmlTitle = htmlTitleOf(parsed);
     } else if (parsed.trim() !== '') {
       facts.message = parsed.trim().slice(0, 500);
     }
