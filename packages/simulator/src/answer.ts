@@ -28,10 +28,23 @@ export const refusalPhrase = "I'm sorry, but I can't help with that request.";
 function fullText(behaviour: ModelBehaviour, request: SimRequest): string {
   if (request.json !== undefined) return JSON.stringify(sampleJson(request.json.schema));
   if (behaviour.reply !== undefined) return behaviour.reply;
-  const count = behaviour.replyTokens ?? defaultReplyTokens;
-  const words: string[] = [];
-  for (let i = 0; i < count; i++) words.push(corpus[i % corpus.length] as string);
-  return words.join(' ');
+  return generatedText(behaviour.replyTokens ?? defaultReplyTokens);
+}
+
+// `replyTokens` counts pieces as splitTokens cuts them, not words: a word longer than 8 characters
+// ("Steadfast") is two pieces, so whole words would give more tokens than asked for. The trailing
+// space lets the text wrap around to the start.
+const corpusPieces = splitTokens(`${corpus.join(' ')} `);
+
+/** The first `count` pieces of the corpus, wrapping around. */
+function generatedText(count: number): string {
+  let text = '';
+  for (let i = 0; i < count; i++) text += corpusPieces[i % corpusPieces.length] as string;
+  return text.trimEnd();
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** Splits text into token-sized pieces: a word and the space after it, long runs cut at 8 characters. */
@@ -41,6 +54,8 @@ export function splitTokens(text: string): string[] {
   while (start < text.length) {
     let end = start;
     while (end < text.length && end - start < 8 && text[end] !== ' ') end++;
+    // Keep a surrogate pair (an emoji, say) in one piece: half of one is not a character.
+    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end++;
     while (end < text.length && text[end] === ' ') end++;
     if (end === start) end++;
     pieces.push(text.slice(start, end));

@@ -26,8 +26,9 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  // Digits only: Number() would read '' as 0 and '1e3' as 1000.
+  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
+  if (!(port >= 0 && port <= 65_535)) {
     throw new UsageError(`--port must be a whole number from 0 to 65535, got "${values.port}"`);
   }
   const scenario = values.scenario === undefined ? {} : await loadScenarioFile(values.scenario);

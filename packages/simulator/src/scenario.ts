@@ -52,21 +52,60 @@ const faultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('malformed_json') }).strict(),
 ]);
 
-/** A fault as written in a scenario: its kind alone (`server_error`) or an object with parameters. */
-const faultInput = z.union([
-  z.string().transform((kind, ctx) => {
-    const parsed = faultSchema.safeParse({ kind });
-    if (!parsed.success) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `unknown fault "${kind}"; known faults: ${faultKinds.join(', ')}`,
-      });
-      return z.NEVER;
+/** The `kind` a fault was written with: the name itself, or the object's `kind`. */
+function writtenKind(input: unknown): unknown {
+  return typeof input === 'object' && input !== null && 'kind' in input ? input.kind : input;
+}
+
+/** The message for a fault that names no known kind; zod's own ("Invalid input") names none. */
+function unknownFaultMessage(input: unknown, allowOk: boolean): string {
+  const known = `known faults: ${allowOk ? 'ok, ' : ''}${faultKinds.join(', ')}`;
+  const kind = writtenKind(input);
+  if (typeof kind === 'string') return `unknown fault "${kind}"; ${known}`;
+  return `expected a fault name or an object with a \`kind\`; ${known}`;
+}
+
+/** The fault a bare name stands for; an unknown name is an issue naming every known one. */
+function faultByName(name: string, ctx: z.RefinementCtx, allowOk: boolean): Fault {
+  const parsed = faultSchema.safeParse({ kind: name });
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: 'custom', message: unknownFaultMessage(name, allowOk) });
+  return z.NEVER;
+}
+
+/**
+ * The message when neither union branch (name, object) accepts a fault. For a known kind the object's
+ * own issues say what is wrong (a bad parameter); otherwise the kind is unknown.
+ */
+function faultUnionError(allowOk: boolean): z.core.$ZodErrorMap {
+  return (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const kind = writtenKind(issue.input);
+    const objectIssues = issue.errors[1];
+    if (faultKinds.some((known) => known === kind) && objectIssues !== undefined) {
+      return objectIssues.map((inner) => `${inner.path.map(String).join('.')}: ${inner.message}`).join('; ');
     }
-    return parsed.data;
-  }),
-  faultSchema,
-]);
+    return unknownFaultMessage(issue.input, allowOk);
+  };
+}
+
+/** A fault as written in a scenario: its kind alone (`server_error`) or an object with parameters. */
+const faultInput = z.union(
+  [z.string().transform((name, ctx) => faultByName(name, ctx, false)), faultSchema],
+  { error: faultUnionError(false) },
+);
+
+/**
+ * A `sequence` step: `ok` or a fault. `ok` is read by the name branch, not as a union member of its own,
+ * so that a known fault with a bad parameter reports that parameter rather than "unknown fault".
+ */
+const stepInput = z.union(
+  [
+    z.string().transform((name, ctx) => (name === 'ok' ? ('ok' as const) : faultByName(name, ctx, true))),
+    faultSchema,
+  ],
+  { error: faultUnionError(true) },
+);
 
 const apiSchema = z.enum(['openai', 'azure', 'anthropic', 'gemini']);
 
@@ -79,7 +118,11 @@ const ruleSchema = z
     /** Chance per attempt, drawn from the scenario's seed (reproducible). */
     probability: z.number().min(0).max(1).optional(),
     /** Active from `fromMs` (inclusive) to `toMs` (exclusive), measured from start or the last reset. */
-    window: z.object({ fromMs: nonNegative, toMs: nonNegative }).strict().optional(),
+    window: z
+      .object({ fromMs: nonNegative, toMs: nonNegative })
+      .strict()
+      .refine((window) => window.fromMs < window.toMs, 'fromMs must be less than toMs (an empty window)')
+      .optional(),
     /** Only for streaming (true) or non-streaming (false) requests. */
     stream: z.boolean().optional(),
     /** Only for requests in these wire formats. */
@@ -115,7 +158,7 @@ const modelSchema = z
       .strict()
       .optional(),
     /** Outcomes by attempt number: `ok` or a fault; attempts past the end are `ok`. */
-    sequence: z.array(z.union([z.literal('ok'), faultInput])).optional(),
+    sequence: z.array(stepInput).optional(),
     /** Fault rules, checked in order after `sequence`; the first that applies wins. */
     faults: z.array(ruleSchema).optional(),
   })

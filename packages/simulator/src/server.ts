@@ -297,7 +297,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       status: 200,
       requestId,
       atMs: arrivedMs,
-      time: new Date().toISOString(),
+      time: new Date(now()).toISOString(),
       endedAtMs: undefined,
       clientClosed: false,
     };

@@ -21,7 +21,11 @@ export function parseSse(text: string): SseEvent[] {
 }
 
 /** Posts JSON with fetch and returns the response. */
-export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -42,6 +42,11 @@ function readTools(value: unknown): OfferedTool[] {
   return tools;
 }
 
+/** `tool_choice: {type: "none"}` forbids tool use: the tools are then context only, none is callable. */
+function callableTools(choice: unknown, tools: OfferedTool[]): OfferedTool[] {
+  return isRecord(choice) && choice.type === 'none' ? [] : tools;
+}
+
 function forcedTool(choice: unknown, tools: OfferedTool[]): string | undefined {
   if (!isRecord(choice)) return undefined;
   if (choice.type === 'any') return tools[0]?.name;
@@ -57,6 +62,8 @@ function readJson(body: Record<string, unknown>): SimRequest['json'] {
   }
   return undefined;
 }
+
+const trailingWhitespace = /\s$/;
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];
@@ -93,7 +100,13 @@ function parse(
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) throw new InvalidRequest('messages: Field required');
   const last = messages[messages.length - 1];
-  const tools = readTools(body.tools);
+  const prefix = isRecord(last) && last.role === 'assistant' ? contentText(last.content) : undefined;
+  // The real API rejects a prefill that ends in whitespace, so a client stitching a truncated answer
+  // (which often ends in a space) must trim it first.
+  if (prefix !== undefined && trailingWhitespace.test(prefix)) {
+    throw new InvalidRequest('messages: final assistant content cannot end with trailing whitespace');
+  }
+  const tools = callableTools(body.tool_choice, readTools(body.tools));
   const lastBlocks = isRecord(last) && Array.isArray(last.content) ? last.content : [];
   const authorization = header(headers, 'authorization');
   return {
@@ -103,7 +116,7 @@ function parse(
     includeUsage: true,
     includeObfuscation: false,
     maxTokens: body.max_tokens,
-    prefix: isRecord(last) && last.role === 'assistant' ? contentText(last.content) : undefined,
+    prefix,
     json: readJson(body),
     tools,
     forcedTool: forcedTool(body.tool_choice, tools),
@@ -167,7 +180,12 @@ function error(error: ErrorCase, _context: ReplyContext | undefined, requestId: 
     case 'content_filter':
       return errorJson(400, 'invalid_request_error', 'Output blocked by content filtering policy', requestId);
     case 'auth':
-      return errorJson(401, 'authentication_error', 'invalid x-api-key', requestId);
+      return errorJson(
+        401,
+        'authentication_error',
+        error.apiKey === undefined ? 'x-api-key header is required' : 'invalid x-api-key',
+        requestId,
+      );
     case 'model_not_found':
       return errorJson(404, 'not_found_error', `model: ${error.model}`, requestId);
     case 'prefill_rejected':

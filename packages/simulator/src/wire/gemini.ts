@@ -41,6 +41,12 @@ function readTools(value: unknown): OfferedTool[] {
   return tools;
 }
 
+/** Mode NONE forbids function calls: the declarations are then context only, none is callable. */
+function callableTools(config: unknown, tools: OfferedTool[]): OfferedTool[] {
+  const calling = isRecord(config) ? config.functionCallingConfig : undefined;
+  return isRecord(calling) && calling.mode === 'NONE' ? [] : tools;
+}
+
 function forcedTool(config: unknown, tools: OfferedTool[]): string | undefined {
   if (!isRecord(config) || !isRecord(config.functionCallingConfig)) return undefined;
   const calling = config.functionCallingConfig;
@@ -79,7 +85,7 @@ function parse(
   }
   const config = isRecord(body.generationConfig) ? body.generationConfig : {};
   const last = contents[contents.length - 1];
-  const tools = readTools(body.tools);
+  const tools = callableTools(body.toolConfig, readTools(body.tools));
   const wantsJson = config.responseMimeType === 'application/json';
   const schema = config.responseJsonSchema ?? config.responseSchema;
   const lastParts = isRecord(last) && Array.isArray(last.parts) ? last.parts : [];

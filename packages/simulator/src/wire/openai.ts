@@ -117,7 +117,8 @@ export function openAiFormat(azure: boolean): WireFormat {
       throw new InvalidRequest("Missing required parameter: 'messages'.", 'messages');
     }
     const last = messages[messages.length - 1];
-    const tools = readTools(body.tools);
+    // `tool_choice: "none"` forbids calls, so the model answers in text even when it would call a tool.
+    const tools = body.tool_choice === 'none' ? [] : readTools(body.tools);
     const options = isRecord(body.stream_options) ? body.stream_options : {};
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
     const apiKeyHeader = headers['api-key'];
