@@ -70,18 +70,21 @@ export class SteadfastError extends Error {
     return kindTraits[this.kind].userMessage;
   }
 
-  /** A copy with provider and model filled in where they were missing. */
-  withContext(context: { provider?: string | undefined; model?: string | undefined }): SteadfastError {
-    if (
-      (this.provider ?? context.provider) === this.provider &&
-      (this.model ?? context.model) === this.model
-    ) {
-      return this;
-    }
+  /** A copy with provider, model and request id filled in where they were missing. */
+  withContext(context: {
+    provider?: string | undefined;
+    model?: string | undefined;
+    requestId?: string | undefined;
+  }): SteadfastError {
+    const provider = this.provider ?? context.provider;
+    const model = this.model ?? context.model;
+    const requestId = this.requestId ?? context.requestId;
+    if (provider === this.provider && model === this.model && requestId === this.requestId) return this;
     const copy = new SteadfastError(this.kind, this.message, {
       ...this.details(),
-      provider: this.provider ?? context.provider,
-      model: this.model ?? context.model,
+      provider,
+      model,
+      requestId,
     });
     if (this.stack !== undefined) copy.stack = this.stack;
     return copy;

@@ -1,0 +1,3 @@
+export { type Catalog, createCatalog, type ModelOverride } from './catalog.ts';
+export type { ModelCapabilities, ModelInfo, ModelPricing } from './model-info.ts';
+export { builtInModels } from './models.ts';
