@@ -3,8 +3,15 @@
  * @module
  */
 export * from './catalog/index.ts';
+export { type ClientOptions, createClient, type RequestOptions, type SteadfastClient } from './client.ts';
+export * from './engine/index.ts';
+export { ChainError, type ExhaustionReason, type FailedAttempt } from './errors/chain-error.ts';
 export * from './errors/index.ts';
 export * from './neutral/index.ts';
 export { type Clock, systemClock } from './policies/clock.ts';
+export * from './policies/index.ts';
 export type { CallTimeouts } from './policies/timeout.ts';
 export * from './providers/index.ts';
+export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.ts';
+export type { StateStore, Versioned, WindowShape } from './store/state-store.ts';
+export { Emitter, type Unsubscribe } from './telemetry/event.ts';

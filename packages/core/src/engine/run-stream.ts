@@ -1,0 +1,328 @@
+import { ChainError } from '../errors/chain-error.ts';
+import { classify } from '../errors/classify.ts';
+import { SteadfastError } from '../errors/steadfast-error.ts';
+import type { ToolCallPart } from '../neutral/request.ts';
+import type { ChatResponse, FinishReason, Usage } from '../neutral/response.ts';
+import type { StreamEvent } from '../neutral/stream-event.ts';
+import { announceAttemptEnd, runChain } from './chain.ts';
+import { continuationRequest, Stitcher } from './continuation.ts';
+import { costOf } from './cost.ts';
+import { lastResort } from './last-resort.ts';
+import { emitEnd, reportOf } from './report.ts';
+import type { RunContext } from './run-context.ts';
+import { type CommittedStream, streamAttempt } from './stream-attempt.ts';
+import type { AttemptRecord, Candidate, ChatResult, ResilienceReport } from './types.ts';
+
+/** A stream of neutral events whose failures Steadfast handles; `report` tells how it was obtained. */
+export interface ResilientStream extends AsyncIterable<StreamEvent> {
+  /** Resolves when the stream has ended (or the consumer stopped reading). */
+  readonly report: Promise<ResilienceReport>;
+}
+
+/** What the consumer has received so far, to continue from and to cache. */
+class Delivered {
+  text = '';
+  toolCalls = new Map<number, ToolCallPart>();
+  usage: Usage | undefined;
+  started = false;
+  id = '';
+  provider = '';
+  model = '';
+  requestId: string | undefined;
+
+  get inToolCall(): boolean {
+    return this.toolCalls.size > 0;
+  }
+
+  addUsage(usage: Usage): void {
+    const before = this.usage;
+    this.usage =
+      before === undefined
+        ? usage
+        : {
+            inputTokens: before.inputTokens + usage.inputTokens,
+            outputTokens: before.outputTokens + usage.outputTokens,
+            cachedInputTokens: before.cachedInputTokens + usage.cachedInputTokens,
+            totalTokens: before.totalTokens + usage.totalTokens,
+          };
+  }
+
+  response(finishReason: FinishReason, raw: string | undefined, ctx: RunContext): ChatResponse {
+    const toolCalls = [...this.toolCalls.values()];
+    return {
+      id: this.id,
+      provider: this.provider,
+      model: this.model,
+      requestId: this.requestId,
+      content: [...(this.text === '' ? [] : [{ type: 'text' as const, text: this.text }]), ...toolCalls],
+      text: this.text,
+      toolCalls,
+      finishReason,
+      rawFinishReason: raw,
+      usage: this.usage ?? { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, totalTokens: 0 },
+      rateLimit: undefined,
+      timings: { startedAt: ctx.startedAt, headersMs: 0, totalMs: ctx.deps.clock.now() - ctx.startedAt },
+    };
+  }
+}
+
+/** An answer that did not come from a live stream (stale cache, degradation), as stream events. */
+function replay(result: ChatResult): StreamEvent[] {
+  const events: StreamEvent[] = [
+    {
+      type: 'start',
+      id: result.id,
+      provider: result.provider,
+      model: result.model,
+      requestId: result.requestId,
+      rateLimit: undefined,
+    },
+  ];
+  if (result.text !== '') events.push({ type: 'text-delta', text: result.text });
+  result.toolCalls.forEach((call, index) => {
+    events.push({
+      type: 'tool-call-delta',
+      index,
+      id: call.id,
+      name: call.name,
+      argumentsDelta: call.arguments,
+    });
+  });
+  events.push({ type: 'usage', usage: result.usage });
+  events.push({ type: 'finish', finishReason: result.finishReason, rawFinishReason: result.rawFinishReason });
+  return events;
+}
+
+/**
+ * One streamed request through its route. Before the first token reaches the consumer, every failure
+ * is retried or failed over invisibly. After it, by the route's `streamRecovery`: `continue` asks the
+ * same or the next candidate to go on from the text already sent and stitches the two; `buffer` held
+ * everything back until the attempt completed; `fail` ends with a typed error event.
+ */
+export function runStream(ctx: RunContext, cacheKeyOf: () => Promise<string | undefined>): ResilientStream {
+  let resolveReport: (report: ResilienceReport) => void = () => undefined;
+  const report = new Promise<ResilienceReport>((resolve) => {
+    resolveReport = resolve;
+  });
+  const policy = ctx.route.policies.streamRecovery ?? 'continue';
+  const maxContinuations = ctx.route.policies.maxContinuations ?? 2;
+  const { events, catalog } = ctx.deps;
+
+  async function* generate(): AsyncGenerator<StreamEvent, void, undefined> {
+    const cacheKey = await cacheKeyOf();
+    const delivered = new Delivered();
+    let continuations = 0;
+    let cut: SteadfastError | undefined;
+    let cutCandidate: Candidate | undefined;
+    let outcome: 'ok' | 'stale' | 'degraded' | 'failed' = 'failed';
+    let finalError: SteadfastError | undefined;
+    let current: CommittedStream | undefined;
+    let abandon: (() => void) | undefined;
+    try {
+      for (;;) {
+        let committed: { value: CommittedStream; candidate: Candidate; record: AttemptRecord };
+        try {
+          if (cut === undefined) {
+            committed = await runChain(ctx, streamAttempt(policy === 'buffer'), ctx.request, {
+              streaming: true,
+            });
+          } else {
+            const sent = delivered.text;
+            committed = await runChain(
+              ctx,
+              streamAttempt(false, (candidate) =>
+                continuationRequest(
+                  ctx.request,
+                  sent,
+                  catalog.get(candidate.model)?.capabilities.prefill ?? true,
+                ),
+              ),
+              ctx.request,
+              cutCandidate === undefined
+                ? { continuation: true, streaming: true }
+                : { continuation: true, streaming: true, first: cutCandidate },
+            );
+          }
+        } catch (thrown) {
+          const error = classify(thrown);
+          if (cut !== undefined) {
+            // The continuation failed too: the consumer hears of the failure that cut the stream.
+            finalError = cut;
+            yield { type: 'error', error: cut };
+            return;
+          }
+          if (error instanceof ChainError) {
+            const rescued = await lastResort(ctx, error, cacheKey);
+            if (rescued !== undefined) {
+              outcome = rescued.resilience.degraded ? 'degraded' : 'stale';
+              yield* replay(rescued);
+              return;
+            }
+          }
+          finalError = error;
+          yield { type: 'error', error };
+          return;
+        }
+        current = committed.value;
+        const stitcher = cut === undefined ? undefined : new Stitcher(delivered.text);
+        const source = (async function* () {
+          yield* committed.value.buffered;
+          for (;;) {
+            const next = await committed.value.rest.next();
+            if (next.done === true) return;
+            yield next.value;
+          }
+        })();
+        let failure: SteadfastError | undefined;
+        let attemptUsage: Usage | undefined;
+        // The chain recorded the attempt when it committed; the stream's end completes the record.
+        const complete = (
+          outcome: AttemptRecord['outcome'],
+          status: number | undefined,
+          error?: SteadfastError,
+        ): void => {
+          const entry = committed.record;
+          entry.outcome = outcome;
+          entry.status = status;
+          entry.durationMs = ctx.deps.clock.now() - attemptStartedAt;
+          entry.usage = attemptUsage ?? entry.usage;
+          entry.costUsd = costOf(catalog, committed.candidate.model, entry.usage);
+          announceAttemptEnd(ctx, entry, error);
+        };
+        const attemptStartedAt = ctx.deps.clock.now() - committed.record.durationMs;
+        abandon = () =>
+          complete(
+            'cancelled',
+            undefined,
+            new SteadfastError('cancelled', 'The consumer stopped reading the stream'),
+          );
+        for await (const event of source) {
+          switch (event.type) {
+            case 'start':
+              if (!delivered.started) {
+                delivered.started = true;
+                delivered.id = event.id;
+                delivered.provider = event.provider;
+                delivered.model = event.model;
+                delivered.requestId = event.requestId;
+                yield event;
+              }
+              break;
+            case 'text-delta': {
+              const text = stitcher === undefined ? event.text : stitcher.push(event.text);
+              if (text !== '') {
+                delivered.text += text;
+                yield { type: 'text-delta', text };
+              }
+              break;
+            }
+            case 'tool-call-delta': {
+              const call = delivered.toolCalls.get(event.index) ?? {
+                type: 'tool-call' as const,
+                id: event.id ?? '',
+                name: event.name ?? '',
+                arguments: '',
+              };
+              call.arguments += event.argumentsDelta;
+              delivered.toolCalls.set(event.index, call);
+              yield event;
+              break;
+            }
+            case 'refusal-delta':
+              yield event;
+              break;
+            case 'malformed-chunk':
+              // After the first token a malformed chunk is skipped and counted, not fatal.
+              if (events.active) {
+                events.emit({
+                  type: 'malformed-chunk',
+                  requestId: ctx.requestId,
+                  provider: committed.candidate.provider,
+                  model: committed.candidate.model,
+                  beforeFirstToken: false,
+                });
+              }
+              break;
+            case 'usage':
+              delivered.addUsage(event.usage);
+              attemptUsage = event.usage;
+              break;
+            case 'finish': {
+              if (stitcher !== undefined) {
+                const rest = stitcher.flush();
+                if (rest !== '') {
+                  delivered.text += rest;
+                  yield { type: 'text-delta', text: rest };
+                }
+              }
+              committed.value.settle(undefined);
+              current = undefined;
+              complete('ok', undefined);
+              if (delivered.usage !== undefined) yield { type: 'usage', usage: delivered.usage };
+              outcome = 'ok';
+              if (ctx.route.cache !== undefined && cacheKey !== undefined) {
+                await ctx.route.cache
+                  .set(cacheKey, delivered.response(event.finishReason, event.rawFinishReason, ctx))
+                  .catch(() => undefined);
+              }
+              yield event;
+              return;
+            }
+            case 'error':
+              failure = event.error;
+              break;
+          }
+          if (failure !== undefined) break;
+        }
+        const error = failure ?? classify(new Error('stream ended without a finish'));
+        committed.value.settle(error);
+        complete(error.kind, error.status, error);
+        ctx.errors.push(error);
+        current = undefined;
+        const canContinue =
+          policy === 'continue' &&
+          !delivered.inToolCall &&
+          continuations < maxContinuations &&
+          error.kind !== 'cancelled' &&
+          !ctx.deadline.expired();
+        if (events.active) {
+          events.emit({
+            type: 'stream-recovery',
+            requestId: ctx.requestId,
+            action: canContinue ? 'continue' : 'fail',
+            provider: committed.candidate.provider,
+            model: committed.candidate.model,
+            sentChars: delivered.text.length,
+          });
+        }
+        if (!canContinue) {
+          finalError = cut ?? error;
+          yield { type: 'error', error: finalError };
+          return;
+        }
+        cut ??= error;
+        cutCandidate = committed.candidate;
+        continuations++;
+      }
+    } finally {
+      if (current !== undefined) {
+        // The consumer stopped reading: stop the upstream request too.
+        current.settle(undefined);
+        abandon?.();
+        await current.rest.return?.().catch(() => undefined);
+      }
+      const finalReport = reportOf(ctx, {
+        degraded: outcome === 'degraded',
+        ...(outcome === 'stale' ? { cache: 'stale' as const } : {}),
+      });
+      emitEnd(ctx, outcome, finalError, finalReport);
+      resolveReport(finalReport);
+    }
+  }
+
+  const iterable = generate();
+  return {
+    [Symbol.asyncIterator]: () => iterable,
+    report,
+  };
+}

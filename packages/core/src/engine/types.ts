@@ -1,0 +1,156 @@
+import type { ErrorKind } from '../errors/kinds.ts';
+import type { SteadfastError } from '../errors/steadfast-error.ts';
+import type { ChatRequest } from '../neutral/request.ts';
+import type { ChatResponse, Usage } from '../neutral/response.ts';
+import type { BreakerOptions, BreakerTransition } from '../policies/breaker.ts';
+import type { RetryOptions } from '../policies/retry.ts';
+
+/** One option of a route: a configured provider and the model to ask it for. */
+export interface Candidate {
+  /** A provider name given to `createClient({ providers })`. */
+  provider: string;
+  /** The model as that provider names it. */
+  model: string;
+}
+
+/** What a stream does when it fails after its first token reached the consumer. */
+export type StreamRecovery =
+  /** Ask the same or the next candidate to continue from the text already sent, and stitch. @default */
+  | 'continue'
+  /** Hold the whole answer until the attempt completes, so any failure can be retried invisibly. */
+  | 'buffer'
+  /** End the stream with a typed error event. */
+  | 'fail';
+
+/** Policies of a route. Each is on with its defaults unless set to `false`. */
+export interface RoutePolicies {
+  /** The whole request, every attempt, wait and fallback included, in ms. @default 120000 */
+  deadlineMs?: number;
+  /** One attempt, in ms (the deadline still bounds it). @default 60000 */
+  attemptTimeoutMs?: number;
+  /** Streams: from sending to the first token, in ms. @default 30000 */
+  firstTokenTimeoutMs?: number;
+  /** Streams: longest silence between chunks, in ms. @default 30000 */
+  idleTimeoutMs?: number;
+  retry?: RetryOptions | false;
+  /** Retries per provider as a share of recent requests. */
+  retryBudget?: { ratio?: number; minRetries?: number; windowMs?: number } | false;
+  breaker?: BreakerOptions | false;
+  /** Stale-if-error cache; `freshTtlMs` > 0 also serves fresh hits. */
+  cache?: { freshTtlMs?: number; maxStaleMs?: number } | false;
+  /** Skip or delay a candidate whose rate limit, learned from headers, is spent. @default true */
+  rateLimitAware?: boolean;
+  /** `propagate` (default) returns a content-filter error at once; `fallback` tries the next candidate. */
+  contentFilter?: 'propagate' | 'fallback';
+  /** Streams, after the first token. @default 'continue' */
+  streamRecovery?: StreamRecovery;
+  /** Most continuations of one stream. @default 2 */
+  maxContinuations?: number;
+  /** Start the next candidate too when the current one has not answered after `delayMs`; first good answer wins. */
+  hedge?: { delayMs: number } | false;
+  /** The last resort when nothing else could answer; its answer is marked degraded. */
+  degrade?: (
+    request: ChatRequest,
+    error: SteadfastError,
+  ) => string | ChatResponse | Promise<string | ChatResponse>;
+}
+
+/** A route: an alias callers ask for, the candidates behind it in order, and its policies. */
+export interface Route extends RoutePolicies {
+  /** Candidates in order of preference: objects, or `provider/model` strings. */
+  candidates: ReadonlyArray<Candidate | string>;
+}
+
+/** One attempt of a request, as the result and the aggregated error report it. */
+export interface AttemptRecord {
+  provider: string;
+  model: string;
+  /** `ok`, or the kind of the failure. */
+  outcome: 'ok' | ErrorKind;
+  status: number | undefined;
+  durationMs: number;
+  /** The wait before this attempt, when it was a retry. */
+  delayMs: number | undefined;
+  usage: Usage | undefined;
+  /** What the attempt cost at catalog prices, in USD (0 when unknown). */
+  costUsd: number;
+  /** The attempt was a continuation of a cut stream. */
+  continuation?: boolean;
+}
+
+/** How an answer was obtained. */
+export interface ResilienceReport {
+  /** The route alias asked for. */
+  route: string;
+  attempts: AttemptRecord[];
+  /** A candidate other than the first answered. */
+  fallbackUsed: boolean;
+  /** Served from the cache: fresh, or stale after every live attempt failed. */
+  cache: 'fresh' | 'stale' | undefined;
+  /** Age of a cached answer, in ms. */
+  cacheAgeMs: number | undefined;
+  /** The route's `degrade` answered. */
+  degraded: boolean;
+  /** Total cost of every attempt, wasted ones included, in USD. */
+  costUsd: number;
+  durationMs: number;
+}
+
+/** An answer with the story of how it was obtained. */
+export interface ChatResult extends ChatResponse {
+  resilience: ResilienceReport;
+}
+
+/** What the engine reports as it works; telemetry, logs and alerts listen to these. */
+export type EngineEvent =
+  | { type: 'request-start'; requestId: string; route: string; stream: boolean }
+  | {
+      type: 'attempt-start';
+      requestId: string;
+      provider: string;
+      model: string;
+      attempt: number;
+      lastOption: boolean;
+    }
+  | ({ type: 'attempt-end'; requestId: string; error: SteadfastError | undefined } & AttemptRecord)
+  | { type: 'retry'; requestId: string; provider: string; model: string; delayMs: number; reason: ErrorKind }
+  | {
+      type: 'fallback';
+      requestId: string;
+      from: Candidate | undefined;
+      to: Candidate;
+      reason: ErrorKind | 'skipped';
+    }
+  | {
+      type: 'candidate-skipped';
+      requestId: string;
+      provider: string;
+      model: string;
+      reason:
+        | 'breaker_open'
+        | 'capability'
+        | 'context_window'
+        | 'rate_limited'
+        | 'already_failed'
+        | 'unknown_provider';
+    }
+  | ({ type: 'breaker' } & BreakerTransition)
+  | { type: 'cache-hit'; requestId: string; fresh: boolean; ageMs: number }
+  | { type: 'degraded'; requestId: string; reason: ErrorKind }
+  | {
+      type: 'stream-recovery';
+      requestId: string;
+      action: 'continue' | 'fail';
+      provider: string;
+      model: string;
+      sentChars: number;
+    }
+  | { type: 'malformed-chunk'; requestId: string; provider: string; model: string; beforeFirstToken: boolean }
+  | {
+      type: 'request-end';
+      requestId: string;
+      route: string;
+      outcome: 'ok' | 'cached' | 'stale' | 'degraded' | 'failed';
+      error: SteadfastError | undefined;
+      report: ResilienceReport;
+    };
