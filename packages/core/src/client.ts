@@ -154,6 +154,8 @@ export function createClient(options: ClientOptions): SteadfastClient {
       failedProviders: new Set(),
       claimed: new Set(),
       tooLargeFor: undefined,
+      tooLargeModels: new Set(),
+      skips: new Set(),
     };
   }
 

@@ -2,7 +2,7 @@ import { fitsContext } from '../catalog/estimate-tokens.ts';
 import type { ModelCapabilities } from '../catalog/model-info.ts';
 import type { ChatRequest } from '../neutral/request.ts';
 import { candidateKey, type RunContext } from './run-context.ts';
-import type { Candidate } from './types.ts';
+import type { Candidate, SkipReason } from './types.ts';
 
 /** The capabilities a request needs of the model that answers it. */
 export function neededCapabilities(request: ChatRequest): Array<keyof ModelCapabilities> {
@@ -24,6 +24,8 @@ type Verdict = 'ok' | 'capability' | 'context_window' | 'unknown_provider';
 /** Whether a candidate can take this request at all, from the catalog (unknown models are given the benefit). */
 export function judge(ctx: RunContext, candidate: Candidate, request: ChatRequest): Verdict {
   if (!ctx.deps.providers.has(candidate.provider)) return 'unknown_provider';
+  // The same model at another provider has the same window, whether the catalog knows it or not.
+  if (ctx.tooLargeModels.has(candidate.model)) return 'context_window';
   const info = ctx.deps.catalog.get(candidate.model);
   if (info === undefined) return 'ok';
   for (const capability of neededCapabilities(request)) {
@@ -38,12 +40,14 @@ export function judge(ctx: RunContext, candidate: Candidate, request: ChatReques
 /**
  * The next candidate to try: the first untried one in route order, except that after a provider-level
  * failure a candidate on another provider goes first. Candidates that cannot take the request are
- * reported and passed over.
+ * reported and passed over; one that another chain of the request (a hedge) is calling right now is
+ * left to it.
  */
 export function pickNext(ctx: RunContext, tried: Set<string>, request: ChatRequest): Candidate | undefined {
-  const open = ctx.route.candidates.filter(
-    (c) => !tried.has(candidateKey(c)) && !ctx.failed.has(candidateKey(c)),
-  );
+  const open = ctx.route.candidates.filter((c) => {
+    const key = candidateKey(c);
+    return !tried.has(key) && !ctx.failed.has(key) && !ctx.claimed.has(key);
+  });
   const ordered = [
     ...open.filter((c) => !ctx.failedProviders.has(c.provider)),
     ...open.filter((c) => ctx.failedProviders.has(c.provider)),
@@ -52,17 +56,23 @@ export function pickNext(ctx: RunContext, tried: Set<string>, request: ChatReque
     const verdict = judge(ctx, candidate, request);
     if (verdict === 'ok') return candidate;
     tried.add(candidateKey(candidate));
-    if (ctx.deps.events.active) {
-      ctx.deps.events.emit({
-        type: 'candidate-skipped',
-        requestId: ctx.requestId,
-        provider: candidate.provider,
-        model: candidate.model,
-        reason: verdict,
-      });
-    }
+    skip(ctx, candidate, verdict);
   }
   return undefined;
+}
+
+/** Notes that a candidate was passed over without a call, and tells listeners why. */
+export function skip(ctx: RunContext, candidate: Candidate, reason: SkipReason): void {
+  ctx.skips.add(reason);
+  if (ctx.deps.events.active) {
+    ctx.deps.events.emit({
+      type: 'candidate-skipped',
+      requestId: ctx.requestId,
+      provider: candidate.provider,
+      model: candidate.model,
+      reason,
+    });
+  }
 }
 
 /** Candidates not yet tried or failed, for `lastOption`. */

@@ -8,10 +8,10 @@ import type { Usage } from '../neutral/response.ts';
 import type { BreakerPermit } from '../policies/breaker.ts';
 import { timeoutDefaults } from '../policies/defaults.ts';
 import type { CallOptions, ProviderAdapter } from '../providers/adapter.ts';
-import { pickNext, remainingAfter } from './candidates.ts';
+import { neededCapabilities, pickNext, remainingAfter, skip } from './candidates.ts';
 import { costOf } from './cost.ts';
 import { delay } from './delay.ts';
-import { candidateKey, type RunContext } from './run-context.ts';
+import { candidateKey, type ResolvedRoute, type RunContext } from './run-context.ts';
 import type { AttemptRecord, Candidate } from './types.ts';
 
 /** What one successful attempt hands back to the chain. */
@@ -50,29 +50,59 @@ const providerLevel: ReadonlySet<ErrorKind> = new Set([
 const maxRateLimitWaitMs = 60_000;
 
 /**
- * The error a caller should see when every option failed: a malformed-request error (no model could
- * have answered) first, then a content filter, then the first candidate's own failure — never a
- * side effect of failing over, such as a fallback rejecting a continuation.
+ * The error a caller should see when every option failed: a content filter (its reason is what the
+ * caller needs), otherwise the first candidate's own failure — never a side effect of failing over.
+ * A fallback that rejects the request with a 400 after the primary's 503 is such a side effect: the
+ * fallback may lack a parameter the primary takes, and the caller's problem is the outage. A request
+ * that is malformed for every model fails on the first candidate, so it is the first failure anyway.
  */
 function primaryError(errors: readonly SteadfastError[]): SteadfastError | undefined {
-  return (
-    errors.find((e) => !e.fallbackable && !e.retryable && e.kind !== 'cancelled') ??
-    errors.find((e) => e.kind === 'content_filter') ??
-    errors[0]
+  return errors.find((e) => e.kind === 'content_filter') ?? errors[0];
+}
+
+/**
+ * The error of a request that never reached a provider. Candidates that may take it later (a breaker
+ * open, a rate limit spent) make it a retryable outage; when the request itself fits no candidate, a
+ * retry could never succeed, and the error says so.
+ */
+function nothingTried(ctx: RunContext, reason: ExhaustionReason): SteadfastError {
+  const route = ctx.route.name;
+  if (reason === 'deadline') {
+    return new SteadfastError(
+      'timeout',
+      `Route "${route}" ran out of time before any attempt could be made`,
+      {
+        code: reason,
+      },
+    );
+  }
+  const { skips } = ctx;
+  if (!skips.has('breaker_open') && !skips.has('rate_limited')) {
+    if (skips.has('context_window')) {
+      return new SteadfastError(
+        'too_large',
+        `The request does not fit the context window of any candidate of route "${route}"`,
+        { code: 'context_window' },
+      );
+    }
+    if (skips.has('capability')) {
+      return new SteadfastError(
+        'bad_request',
+        `No candidate of route "${route}" can take this request (it needs ${neededCapabilities(ctx.request).join(', ')})`,
+        { code: 'capability' },
+      );
+    }
+  }
+  return new SteadfastError(
+    'unavailable',
+    `No candidate of route "${route}" could be tried (circuit breakers open, capabilities or context windows lacking, or rate limits spent)`,
+    { code: reason },
   );
 }
 
 /** Ends the chain: the most meaningful error, with every attempt listed. */
 export function exhausted(ctx: RunContext, reason: ExhaustionReason): ChainError {
-  const primary =
-    primaryError(ctx.errors) ??
-    new SteadfastError(
-      reason === 'deadline' ? 'timeout' : 'unavailable',
-      reason === 'deadline'
-        ? `Route "${ctx.route.name}" ran out of time before any attempt could be made`
-        : `No candidate of route "${ctx.route.name}" could be tried (circuit breakers open, capabilities or context windows lacking, or rate limits spent)`,
-      { code: reason },
-    );
+  const primary = primaryError(ctx.errors) ?? nothingTried(ctx, reason);
   const attempts = ctx.attempts
     .filter((a) => a.outcome !== 'ok')
     .map((a) => ({
@@ -85,12 +115,13 @@ export function exhausted(ctx: RunContext, reason: ExhaustionReason): ChainError
   return new ChainError(reason, primary, ctx.errors, attempts);
 }
 
+/** Tells the breaker how an attempt went; resolves once it has recorded it (never rejects). */
 function settle(
   permit: BreakerPermit | undefined,
   error: SteadfastError | undefined,
   durationMs: number,
-): void {
-  if (permit === undefined) return;
+): Promise<void> {
+  if (permit === undefined) return Promise.resolve();
   const settled =
     error === undefined
       ? permit.success(durationMs)
@@ -98,7 +129,21 @@ function settle(
         ? permit.release()
         : permit.failure(error);
   // Breaker bookkeeping must never fail the request.
-  settled.catch(() => undefined);
+  return settled.catch(() => undefined);
+}
+
+/**
+ * Whether the failure just recorded opened the candidate's breaker: then a retry would only wait its
+ * backoff to be refused, so the chain leaves the candidate at once. Asked only before a retry.
+ */
+async function openedBy(
+  recorded: Promise<void>,
+  breaker: ResolvedRoute['breaker'],
+  key: string,
+): Promise<boolean> {
+  if (breaker === undefined) return false;
+  await recorded;
+  return (await breaker.state(key).catch(() => 'closed')) === 'open';
 }
 
 /**
@@ -119,6 +164,8 @@ export async function runChain<T>(
   const tried = new Set<string>();
   const deferred: Candidate[] = [];
   let previous: Candidate | undefined;
+  /** Why the chain left `previous`: its failure, or its breaker refusing it. */
+  let leftBecause: ErrorKind | 'skipped' = 'skipped';
   let attemptedAny = false;
 
   const next = async (): Promise<Candidate | undefined> => {
@@ -148,15 +195,7 @@ export async function runChain<T>(
         await delay(waitMs, clock, ctx.signal);
         return candidate;
       }
-      if (events.active) {
-        events.emit({
-          type: 'candidate-skipped',
-          requestId: ctx.requestId,
-          provider: candidate.provider,
-          model: candidate.model,
-          reason: 'rate_limited',
-        });
-      }
+      skip(ctx, candidate, 'rate_limited');
     }
     return undefined;
   };
@@ -167,8 +206,13 @@ export async function runChain<T>(
     ctx.claimed.add(key);
     const adapter = deps.providers.get(candidate.provider) as ProviderAdapter;
     if (previous !== undefined && events.active) {
-      const reason = ctx.errors.at(-1)?.kind ?? 'skipped';
-      events.emit({ type: 'fallback', requestId: ctx.requestId, from: previous, to: candidate, reason });
+      events.emit({
+        type: 'fallback',
+        requestId: ctx.requestId,
+        from: previous,
+        to: candidate,
+        reason: leftBecause,
+      });
     }
     let retries = 0;
     let previousDelayMs: number | undefined;
@@ -179,15 +223,8 @@ export async function runChain<T>(
       if (route.breaker !== undefined) {
         const admission = await route.breaker.acquire(key);
         if (!admission.allowed) {
-          if (events.active) {
-            events.emit({
-              type: 'candidate-skipped',
-              requestId: ctx.requestId,
-              provider: candidate.provider,
-              model: candidate.model,
-              reason: 'breaker_open',
-            });
-          }
+          skip(ctx, candidate, 'breaker_open');
+          leftBecause = 'skipped';
           break;
         }
         permit = admission.permit;
@@ -215,6 +252,7 @@ export async function runChain<T>(
         idleTimeoutMs: policies.idleTimeoutMs ?? timeoutDefaults.idleTimeoutMs,
       };
       let error: SteadfastError;
+      let recorded: Promise<void>;
       try {
         const outcome = await attempt(candidate, adapter, options, request);
         const durationMs = clock.now() - startedAt;
@@ -253,7 +291,7 @@ export async function runChain<T>(
           flags.continuation,
           error,
         );
-        settle(permit, error, durationMs);
+        recorded = settle(permit, error, durationMs);
         deps.rateLimits.observe(candidate.provider, error.rateLimit, error.status).catch(() => undefined);
       }
       if (error.kind === 'cancelled' || ctx.signal?.aborted)
@@ -261,8 +299,13 @@ export async function runChain<T>(
       ctx.errors.push(error);
       if (error.kind === 'content_filter' && policies.contentFilter !== 'fallback')
         throw exhausted(ctx, 'not_fallbackable');
-      if (!error.fallbackable && !error.retryable) throw exhausted(ctx, 'not_fallbackable');
+      // A continuation's request is ours, not the caller's (the original was accepted): a 400 to it is
+      // this model refusing the prefill, and another candidate may still continue.
+      const refusedContinuation = flags.continuation === true && error.kind === 'bad_request';
+      if (!error.fallbackable && !error.retryable && !refusedContinuation)
+        throw exhausted(ctx, 'not_fallbackable');
       if (error.kind === 'too_large') {
+        ctx.tooLargeModels.add(candidate.model);
         const window = deps.catalog.get(candidate.model)?.contextWindow;
         if (window !== undefined) ctx.tooLargeFor = Math.max(ctx.tooLargeFor ?? 0, window);
       }
@@ -272,8 +315,12 @@ export async function runChain<T>(
         previousDelayMs,
         remainingMs: ctx.deadline.remainingMs(),
       }) ?? { action: 'move-on' as const, reason: 'not_retryable' as const };
+      const breakerOpened = decision.action === 'retry' && (await openedBy(recorded, route.breaker, key));
+      // The retry is passed over, as an open candidate is: said so, and without waiting.
+      if (breakerOpened) skip(ctx, candidate, 'breaker_open');
       if (
         decision.action === 'retry' &&
+        !breakerOpened &&
         (route.budget === undefined || (await route.budget.tryAcquire(candidate.provider)))
       ) {
         if (events.active) {
@@ -293,6 +340,7 @@ export async function runChain<T>(
         continue;
       }
       ctx.failed.add(key);
+      leftBecause = error.kind;
       if (providerLevel.has(error.kind)) ctx.failedProviders.add(candidate.provider);
       break;
     }

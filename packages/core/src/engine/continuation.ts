@@ -9,7 +9,12 @@ export const continuationPrompt =
  * message the model continues; without it, an extra user turn asks for the rest.
  */
 export function continuationRequest(original: ChatRequest, sentText: string, prefill: boolean): ChatRequest {
-  const messages = [...original.messages, { role: 'assistant' as const, content: sentText }];
+  // Anthropic rejects a prefill that ends in whitespace with a 400 ("final assistant content cannot end
+  // with trailing whitespace"), and a cut answer usually does; the Stitcher drops the whitespace again
+  // when the continuation starts with it.
+  const prefillText = sentText.trimEnd();
+  const content = prefill && prefillText !== '' ? prefillText : sentText;
+  const messages = [...original.messages, { role: 'assistant' as const, content }];
   if (!prefill) messages.push({ role: 'user', content: continuationPrompt });
   const request: ChatRequest = { ...original, messages };
   // The original wire body describes the original conversation; the continuation is a new one.
@@ -70,7 +75,11 @@ export class Stitcher {
     for (let k = limit; k >= minOverlapChars; k--) {
       if (sent.endsWith(held.slice(0, k))) return held.slice(k);
     }
-    return held;
+    // The prefill went without the sent text's trailing whitespace, so the model may begin by writing it.
+    const trailing = sent.slice(sent.trimEnd().length);
+    let repeated = 0;
+    while (repeated < trailing.length && held[repeated] === trailing[repeated]) repeated++;
+    return held.slice(repeated);
   }
 
   #dropSkipped(text: string): string {

@@ -4,9 +4,13 @@ import { reportOf } from './report.ts';
 import type { RunContext } from './run-context.ts';
 import type { ChatResult } from './types.ts';
 
-/** Failures where an old or made-up answer would mislead: the request itself is the problem. */
+/**
+ * Failures where an old or made-up answer would mislead: the request itself is the problem. The chain
+ * also stops when a fallback rejects the request, but when the caller's error is the primary's outage
+ * the request is not known to be at fault, and a stale answer beats none.
+ */
 function isRequestProblem(error: ChainError): boolean {
-  return error.reason === 'not_fallbackable';
+  return error.reason === 'not_fallbackable' && (error.kind === 'content_filter' || !error.fallbackable);
 }
 
 /**
@@ -30,7 +34,13 @@ export async function lastResort(
   }
   const degrade = ctx.route.policies.degrade;
   if (degrade === undefined) return undefined;
-  const answer = await degrade(ctx.request, error);
+  let answer: Awaited<ReturnType<typeof degrade>>;
+  try {
+    answer = await degrade(ctx.request, error);
+  } catch {
+    // A broken last resort is a side effect of failing over: the caller gets the chain's own error.
+    return undefined;
+  }
   if (events.active) events.emit({ type: 'degraded', requestId: ctx.requestId, reason: error.kind });
   const response: ChatResponse = typeof answer === 'string' ? degradedResponse(ctx, answer) : { ...answer };
   return { ...response, resilience: reportOf(ctx, { degraded: true }) };

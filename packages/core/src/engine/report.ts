@@ -13,7 +13,7 @@ export function reportOf(
   for (const attempt of ctx.attempts) costUsd += attempt.costUsd;
   return {
     route: ctx.route.name,
-    attempts: ctx.attempts,
+    attempts: ctx.attempts.map((attempt) => ({ ...attempt })),
     fallbackUsed:
       answered !== undefined &&
       first !== undefined &&

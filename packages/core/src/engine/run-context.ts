@@ -10,7 +10,7 @@ import type { RetryPolicy } from '../policies/retry.ts';
 import type { RetryBudget } from '../policies/retry-budget.ts';
 import type { ProviderAdapter } from '../providers/adapter.ts';
 import type { Emitter } from '../telemetry/event.ts';
-import type { AttemptRecord, Candidate, EngineEvent, RoutePolicies } from './types.ts';
+import type { AttemptRecord, Candidate, EngineEvent, RoutePolicies, SkipReason } from './types.ts';
 
 /** A route with its candidates parsed and its policies built. */
 export interface ResolvedRoute {
@@ -51,6 +51,10 @@ export interface RunContext {
   claimed: Set<string>;
   /** The window of the biggest-window model that said the request is too large. */
   tooLargeFor: number | undefined;
+  /** Models that said the request is too large: the same model elsewhere would say it too. */
+  tooLargeModels: Set<string>;
+  /** Why candidates were passed over, for the error when none could be tried. */
+  skips: Set<SkipReason>;
 }
 
 export function candidateKey(candidate: Candidate): string {

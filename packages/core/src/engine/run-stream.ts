@@ -4,6 +4,7 @@ import { SteadfastError } from '../errors/steadfast-error.ts';
 import type { ToolCallPart } from '../neutral/request.ts';
 import type { ChatResponse, FinishReason, Usage } from '../neutral/response.ts';
 import type { StreamEvent } from '../neutral/stream-event.ts';
+import type { CachedResponse, ResponseCache } from '../policies/cache.ts';
 import { announceAttemptEnd, runChain } from './chain.ts';
 import { continuationRequest, Stitcher } from './continuation.ts';
 import { costOf } from './cost.ts';
@@ -11,7 +12,7 @@ import { lastResort } from './last-resort.ts';
 import { emitEnd, reportOf } from './report.ts';
 import type { RunContext } from './run-context.ts';
 import { type CommittedStream, streamAttempt } from './stream-attempt.ts';
-import type { AttemptRecord, Candidate, ChatResult, ResilienceReport } from './types.ts';
+import type { AttemptRecord, Candidate, ResilienceReport } from './types.ts';
 
 /** A stream of neutral events whose failures Steadfast handles; `report` tells how it was obtained. */
 export interface ResilientStream extends AsyncIterable<StreamEvent> {
@@ -66,8 +67,14 @@ class Delivered {
   }
 }
 
-/** An answer that did not come from a live stream (stale cache, degradation), as stream events. */
-function replay(result: ChatResult): StreamEvent[] {
+/** A cached answer young enough to stand in for a live call, if there is one. */
+async function freshHit(cache: ResponseCache, key: string): Promise<CachedResponse | undefined> {
+  const cached = await cache.get(key).catch(() => undefined);
+  return cached?.fresh === true ? cached : undefined;
+}
+
+/** An answer that did not come from a live stream (cache, degradation), as stream events. */
+function replay(result: ChatResponse): StreamEvent[] {
   const events: StreamEvent[] = [
     {
       type: 'start',
@@ -114,11 +121,25 @@ export function runStream(ctx: RunContext, cacheKeyOf: () => Promise<string | un
     let continuations = 0;
     let cut: SteadfastError | undefined;
     let cutCandidate: Candidate | undefined;
-    let outcome: 'ok' | 'stale' | 'degraded' | 'failed' = 'failed';
+    let outcome: 'ok' | 'cached' | 'stale' | 'degraded' | 'failed' = 'failed';
+    let cacheAgeMs: number | undefined;
     let finalError: SteadfastError | undefined;
     let current: CommittedStream | undefined;
     let abandon: (() => void) | undefined;
     try {
+      // A route that opted in to fresh hits serves them to streams too, replayed as one answer.
+      const cache = ctx.route.cache;
+      const fresh =
+        cache === undefined || cacheKey === undefined ? undefined : await freshHit(cache, cacheKey);
+      if (fresh !== undefined) {
+        if (events.active) {
+          events.emit({ type: 'cache-hit', requestId: ctx.requestId, fresh: true, ageMs: fresh.ageMs });
+        }
+        outcome = 'cached';
+        cacheAgeMs = fresh.ageMs;
+        yield* replay(fresh.response);
+        return;
+      }
       for (;;) {
         let committed: { value: CommittedStream; candidate: Candidate; record: AttemptRecord };
         try {
@@ -155,6 +176,7 @@ export function runStream(ctx: RunContext, cacheKeyOf: () => Promise<string | un
             const rescued = await lastResort(ctx, error, cacheKey);
             if (rescued !== undefined) {
               outcome = rescued.resilience.degraded ? 'degraded' : 'stale';
+              cacheAgeMs = rescued.resilience.cacheAgeMs;
               yield* replay(rescued);
               return;
             }
@@ -274,7 +296,19 @@ export function runStream(ctx: RunContext, cacheKeyOf: () => Promise<string | un
           }
           if (failure !== undefined) break;
         }
-        const error = failure ?? classify(new Error('stream ended without a finish'));
+        // A provider that just stops has cut the answer: typed as such, so it is continued, counted by
+        // the breaker and reported as `stream_interrupted`, never as a finish.
+        const error =
+          failure ??
+          new SteadfastError(
+            'stream_interrupted',
+            `The stream from ${committed.candidate.provider} ended without a finish`,
+            {
+              provider: committed.candidate.provider,
+              model: committed.candidate.model,
+              code: 'missing_finish',
+            },
+          );
         committed.value.settle(error);
         complete(error.kind, error.status, error);
         ctx.errors.push(error);
@@ -314,6 +348,8 @@ export function runStream(ctx: RunContext, cacheKeyOf: () => Promise<string | un
       const finalReport = reportOf(ctx, {
         degraded: outcome === 'degraded',
         ...(outcome === 'stale' ? { cache: 'stale' as const } : {}),
+        ...(outcome === 'cached' ? { cache: 'fresh' as const } : {}),
+        ...(cacheAgeMs === undefined ? {} : { cacheAgeMs }),
       });
       emitEnd(ctx, outcome, finalError, finalReport);
       resolveReport(finalReport);

@@ -101,6 +101,19 @@ export interface ChatResult extends ChatResponse {
   resilience: ResilienceReport;
 }
 
+/** Why a candidate was passed over without a call. */
+export type SkipReason =
+  /** Its circuit breaker is open. */
+  | 'breaker_open'
+  /** The model lacks something the request needs (tools, vision, a JSON schema). */
+  | 'capability'
+  /** The request does not fit the model's context window, or a model no bigger already said it is too large. */
+  | 'context_window'
+  /** Its provider's rate limit is spent until a reset too far away. */
+  | 'rate_limited'
+  | 'already_failed'
+  | 'unknown_provider';
+
 /** What the engine reports as it works; telemetry, logs and alerts listen to these. */
 export type EngineEvent =
   | { type: 'request-start'; requestId: string; route: string; stream: boolean }
@@ -121,19 +134,7 @@ export type EngineEvent =
       to: Candidate;
       reason: ErrorKind | 'skipped';
     }
-  | {
-      type: 'candidate-skipped';
-      requestId: string;
-      provider: string;
-      model: string;
-      reason:
-        | 'breaker_open'
-        | 'capability'
-        | 'context_window'
-        | 'rate_limited'
-        | 'already_failed'
-        | 'unknown_provider';
-    }
+  | { type: 'candidate-skipped'; requestId: string; provider: string; model: string; reason: SkipReason }
   | ({ type: 'breaker' } & BreakerTransition)
   | { type: 'cache-hit'; requestId: string; fresh: boolean; ageMs: number }
   | { type: 'degraded'; requestId: string; reason: ErrorKind }
