@@ -1,4 +1,7 @@
 import { type Catalog, createCatalog } from './catalog/catalog.ts';
+import type { ObjectSchema, SchemaOutput } from './content/schema.ts';
+import { type ObjectRequest, objectPreparer } from './engine/object-request.ts';
+import { type ObjectStream, objectStream } from './engine/object-stream.ts';
 import { runChat } from './engine/run-chat.ts';
 import type { EngineDeps, ResolvedRoute, RunContext } from './engine/run-context.ts';
 import { type ResilientStream, runStream } from './engine/run-stream.ts';
@@ -50,6 +53,20 @@ export interface SteadfastClient {
   chat(request: ChatRequest, options?: RequestOptions): Promise<ChatResult>;
   /** One streamed request: neutral stream events, ending with exactly one `finish` or `error`. */
   stream(request: ChatRequest, options?: RequestOptions): ResilientStream;
+  /**
+   * A typed value instead of text: the answer is asked for as JSON (native structured output where
+   * the model has it), extracted, repaired and validated against `schema`, asking again with the
+   * errors when it does not validate. Rejects with a `SteadfastError` when no candidate produced one.
+   */
+  object<S extends ObjectSchema>(
+    request: ObjectRequest<S>,
+    options?: RequestOptions,
+  ): Promise<ChatResult & { object: SchemaOutput<S> }>;
+  /** A typed value, streamed: partial values while the JSON arrives, then the validated value. */
+  streamObject<S extends ObjectSchema>(
+    request: ObjectRequest<S>,
+    options?: RequestOptions,
+  ): ObjectStream<SchemaOutput<S>>;
   /** Protects any async call (an official SDK call, say) with a timeout, retries and a breaker. */
   wrap<T>(
     fn: (context: { signal: AbortSignal; attempt: number }) => Promise<T>,
@@ -170,11 +187,28 @@ export function createClient(options: ClientOptions): SteadfastClient {
   return {
     async chat(request, requestOptions) {
       const ctx = context(request, requestOptions, false);
-      return runChat(ctx, await keyFor(ctx, requestOptions?.tenant));
+      return (await runChat(ctx, await keyFor(ctx, requestOptions?.tenant))).result;
     },
     stream(request, requestOptions) {
       const ctx = context(request, requestOptions, true);
       return runStream(ctx, () => keyFor(ctx, requestOptions?.tenant));
+    },
+    async object(request, requestOptions) {
+      const { base, prepare } = objectPreparer(request, deps);
+      const ctx = context(base, requestOptions, false);
+      const { result, value } = await runChat(ctx, await keyFor(ctx, requestOptions?.tenant), {
+        schema: request.schema,
+        prepare,
+      });
+      return { ...result, object: value as SchemaOutput<typeof request.schema> };
+    },
+    streamObject(request, requestOptions) {
+      const { base, prepare } = objectPreparer(request, deps);
+      const ctx = context(base, requestOptions, true);
+      return objectStream(
+        runStream(ctx, () => keyFor(ctx, requestOptions?.tenant), prepare),
+        request.schema as ObjectSchema<SchemaOutput<typeof request.schema>>,
+      );
     },
     wrap(fn, wrapOptions) {
       return wrapCall(fn, wrapOptions, { store, clock, random, events });

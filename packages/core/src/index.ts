@@ -4,6 +4,7 @@
  */
 export * from './catalog/index.ts';
 export { type ClientOptions, createClient, type RequestOptions, type SteadfastClient } from './client.ts';
+export * from './content/index.ts';
 export * from './engine/index.ts';
 export { ChainError, type ExhaustionReason, type FailedAttempt } from './errors/chain-error.ts';
 export * from './errors/index.ts';

@@ -26,7 +26,8 @@ export const refusalPhrase = "I'm sorry, but I can't help with that request.";
 
 /** The model's full answer text for this request, before any prefix, limit or fault applies. */
 function fullText(behaviour: ModelBehaviour, request: SimRequest): string {
-  if (request.json !== undefined) return JSON.stringify(sampleJson(request.json.schema));
+  if (request.json !== undefined)
+    return behaviour.jsonReply ?? JSON.stringify(sampleJson(request.json.schema));
   if (behaviour.reply !== undefined) return behaviour.reply;
   return generatedText(behaviour.replyTokens ?? defaultReplyTokens);
 }

@@ -140,6 +140,8 @@ const modelSchema = z
     tokensPerSecond: nonNegative.optional(),
     /** The full answer text; generated from `replyTokens` when absent. */
     reply: z.string().optional(),
+    /** The answer when JSON is asked for; a sample of the request's schema when absent. */
+    jsonReply: z.string().optional(),
     /** Length of the generated answer, in tokens (words). */
     replyTokens: z.number().int().nonnegative().optional(),
     /** Prompt tokens beyond which the model answers with a context-length error. */

@@ -1,8 +1,12 @@
+export type { ObjectRequest } from './object-request.ts';
+export type { ObjectStream, ObjectStreamEvent } from './object-stream.ts';
 export type { ResilientStream } from './run-stream.ts';
 export type {
   AttemptRecord,
   Candidate,
   ChatResult,
+  ContentPolicies,
+  ContentReport,
   EngineEvent,
   ResilienceReport,
   Route,

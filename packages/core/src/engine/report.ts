@@ -1,11 +1,16 @@
 import type { SteadfastError } from '../errors/steadfast-error.ts';
 import type { RunContext } from './run-context.ts';
-import type { ResilienceReport } from './types.ts';
+import type { ContentReport, ResilienceReport } from './types.ts';
 
 /** The resilience report of a request so far. */
 export function reportOf(
   ctx: RunContext,
-  extra: { cache?: 'fresh' | 'stale'; cacheAgeMs?: number; degraded?: boolean; answeredBy?: string } = {},
+  extra: {
+    cache?: 'fresh' | 'stale';
+    cacheAgeMs?: number;
+    degraded?: boolean;
+    content?: ContentReport;
+  } = {},
 ): ResilienceReport {
   const first = ctx.route.candidates[0];
   const answered = ctx.attempts.findLast((a) => a.outcome === 'ok');
@@ -23,6 +28,7 @@ export function reportOf(
     degraded: extra.degraded ?? false,
     costUsd,
     durationMs: ctx.deps.clock.now() - ctx.startedAt,
+    content: extra.content,
   };
 }
 

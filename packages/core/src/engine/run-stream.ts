@@ -1,7 +1,7 @@
 import { ChainError } from '../errors/chain-error.ts';
 import { classify } from '../errors/classify.ts';
 import { SteadfastError } from '../errors/steadfast-error.ts';
-import type { ToolCallPart } from '../neutral/request.ts';
+import type { ChatRequest, ToolCallPart } from '../neutral/request.ts';
 import type { ChatResponse, FinishReason, Usage } from '../neutral/response.ts';
 import type { StreamEvent } from '../neutral/stream-event.ts';
 import type { CachedResponse, ResponseCache } from '../policies/cache.ts';
@@ -106,7 +106,11 @@ function replay(result: ChatResponse): StreamEvent[] {
  * same or the next candidate to go on from the text already sent and stitches the two; `buffer` held
  * everything back until the attempt completed; `fail` ends with a typed error event.
  */
-export function runStream(ctx: RunContext, cacheKeyOf: () => Promise<string | undefined>): ResilientStream {
+export function runStream(
+  ctx: RunContext,
+  cacheKeyOf: () => Promise<string | undefined>,
+  prepare?: (candidate: Candidate, request: ChatRequest) => ChatRequest,
+): ResilientStream {
   let resolveReport: (report: ResilienceReport) => void = () => undefined;
   const report = new Promise<ResilienceReport>((resolve) => {
     resolveReport = resolve;
@@ -144,16 +148,19 @@ export function runStream(ctx: RunContext, cacheKeyOf: () => Promise<string | un
         let committed: { value: CommittedStream; candidate: Candidate; record: AttemptRecord };
         try {
           if (cut === undefined) {
-            committed = await runChain(ctx, streamAttempt(policy === 'buffer'), ctx.request, {
-              streaming: true,
-            });
+            committed = await runChain(
+              ctx,
+              streamAttempt(policy === 'buffer', prepare && ((candidate) => prepare(candidate, ctx.request))),
+              ctx.request,
+              { streaming: true },
+            );
           } else {
             const sent = delivered.text;
             committed = await runChain(
               ctx,
               streamAttempt(false, (candidate) =>
                 continuationRequest(
-                  ctx.request,
+                  prepare === undefined ? ctx.request : prepare(candidate, ctx.request),
                   sent,
                   catalog.get(candidate.model)?.capabilities.prefill ?? true,
                 ),

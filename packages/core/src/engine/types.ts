@@ -1,3 +1,4 @@
+import type { RefusalOptions } from '../content/refusal.ts';
 import type { ErrorKind } from '../errors/kinds.ts';
 import type { SteadfastError } from '../errors/steadfast-error.ts';
 import type { ChatRequest } from '../neutral/request.ts';
@@ -48,11 +49,53 @@ export interface RoutePolicies {
   maxContinuations?: number;
   /** Start the next candidate too when the current one has not answered after `delayMs`; first good answer wins. */
   hedge?: { delayMs: number } | false;
+  /** Checks of the answer's content: empty, refused, truncated, JSON that does not validate. */
+  content?: ContentPolicies;
   /** The last resort when nothing else could answer; its answer is marked degraded. */
   degrade?: (
     request: ChatRequest,
     error: SteadfastError,
   ) => string | ChatResponse | Promise<string | ChatResponse>;
+}
+
+/** What to do with answers that arrive but are not usable. Empty answers are always retried. */
+export interface ContentPolicies {
+  /**
+   * A refusal (native signal, or a refusal phrase opening the answer): `fail` with kind `refusal`,
+   * try the `next` candidate, or `return` it marked `refused`. @default 'return'
+   */
+  refusal?: 'fail' | 'next' | 'return';
+  /** Refusal phrases and where they count; see `detectRefusal`. */
+  refusalDetection?: RefusalOptions;
+  /**
+   * An answer cut at the output limit: `fail` with kind `truncated`, `continue` it (ask the model to go
+   * on and stitch, up to `maxContinuations`), or `accept` it marked `truncated`.
+   * @default 'accept' for chat, 'continue' for objects
+   */
+  truncation?: 'fail' | 'continue' | 'accept';
+  /** Most continuations of one truncated answer. @default 2 */
+  maxContinuations?: number;
+  /**
+   * Enforce a `json` / `json_schema` response format: extract, repair and validate the JSON, and ask
+   * again with the errors when it does not validate. Always on for `object()`. @default false
+   */
+  validateJson?: boolean;
+  /** Re-asks with the validation errors before moving on. @default 2 */
+  maxRepairs?: number;
+}
+
+/** What the content checks found and did. */
+export interface ContentReport {
+  /** The answer is a refusal (returned under the `return` policy). */
+  refused: boolean;
+  /** The answer stopped at the output limit (returned under the `accept` policy). */
+  truncated: boolean;
+  /** Continuations asked for to complete a truncated answer. */
+  continuations: number;
+  /** Re-asks with validation errors. */
+  repairs: number;
+  /** The JSON needed `jsonrepair` or extraction from prose to parse. */
+  jsonRepaired: boolean;
 }
 
 /** A route: an alias callers ask for, the candidates behind it in order, and its policies. */
@@ -94,6 +137,8 @@ export interface ResilienceReport {
   /** Total cost of every attempt, wasted ones included, in USD. */
   costUsd: number;
   durationMs: number;
+  /** What the content checks found, for the answer that was returned. */
+  content: ContentReport | undefined;
 }
 
 /** An answer with the story of how it was obtained. */

@@ -1,0 +1,12 @@
+export { extractJson, type JsonCandidate } from './extract-json.ts';
+export { detectRefusal, type RefusalOptions, type RefusalVerdict, refusalPhrases } from './refusal.ts';
+export {
+  jsonSchema,
+  type ObjectSchema,
+  type SchemaOutput,
+  type StandardSchema,
+  type TypedJsonSchema,
+  toJsonSchema,
+  type Validation,
+  validate,
+} from './schema.ts';
