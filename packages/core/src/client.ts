@@ -176,10 +176,14 @@ export function createClient(options: ClientOptions): SteadfastClient {
     };
   }
 
-  async function keyFor(ctx: RunContext, tenant: string | undefined): Promise<string | undefined> {
+  async function keyFor(
+    ctx: RunContext,
+    tenant: string | undefined,
+    request: ChatRequest = ctx.request,
+  ): Promise<string | undefined> {
     if (ctx.route.cache === undefined) return undefined;
     return cacheKey(
-      ctx.request,
+      request,
       tenant === undefined ? { route: ctx.route.name } : { route: ctx.route.name, tenant },
     );
   }
@@ -194,20 +198,21 @@ export function createClient(options: ClientOptions): SteadfastClient {
       return runStream(ctx, () => keyFor(ctx, requestOptions?.tenant));
     },
     async object(request, requestOptions) {
-      const { base, prepare } = objectPreparer(request, deps);
+      const { base, prepare, keyRequest } = objectPreparer(request, deps);
       const ctx = context(base, requestOptions, false);
-      const { result, value } = await runChat(ctx, await keyFor(ctx, requestOptions?.tenant), {
+      const { result, value } = await runChat(ctx, await keyFor(ctx, requestOptions?.tenant, keyRequest), {
         schema: request.schema,
         prepare,
       });
       return { ...result, object: value as SchemaOutput<typeof request.schema> };
     },
     streamObject(request, requestOptions) {
-      const { base, prepare } = objectPreparer(request, deps);
+      const { base, prepare, keyRequest } = objectPreparer(request, deps);
       const ctx = context(base, requestOptions, true);
       return objectStream(
-        runStream(ctx, () => keyFor(ctx, requestOptions?.tenant), prepare),
+        runStream(ctx, () => keyFor(ctx, requestOptions?.tenant, keyRequest), prepare),
         request.schema as ObjectSchema<SchemaOutput<typeof request.schema>>,
+        { acceptTruncated: ctx.route.policies.content?.truncation === 'accept' },
       );
     },
     wrap(fn, wrapOptions) {

@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import { SteadfastError } from '../errors/steadfast-error.ts';
 import type { JsonSchema } from '../neutral/request.ts';
 
 /**
@@ -60,7 +61,10 @@ export type SchemaOutput<S> =
 export type Validation<T> = { ok: true; value: T } | { ok: false; issues: string[] };
 
 function isStandard(schema: ObjectSchema): schema is StandardSchema {
-  return typeof schema === 'object' && schema !== null && '~standard' in schema;
+  // arktype's types are functions that carry `~standard`.
+  return (
+    (typeof schema === 'object' || typeof schema === 'function') && schema !== null && '~standard' in schema
+  );
 }
 
 function pathOf(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined): string {
@@ -68,22 +72,56 @@ function pathOf(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>
   return path.map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.');
 }
 
-// One validator instance: compiled schemas are cached by object identity.
+// One validator instance. Ajv keeps every schema it compiles, and refuses a second schema with an `$id`
+// it has seen; a gateway's `response_format` is a new object on every request, so each compiled schema
+// is removed from Ajv again and the validators are kept here instead: by object, and by the schema's
+// text (bounded) for the same schema arriving as a new object.
 const ajv = new Ajv({ allErrors: true, strict: false });
-const compiled = new WeakMap<object, ValidateFunction>();
+const compiledByObject = new WeakMap<object, ValidateFunction>();
+const compiledByText = new Map<string, ValidateFunction>();
+/** Distinct schemas whose validators are kept by text; the oldest goes first. */
+const maxCompiledByText = 256;
 
-/** Validates `value` against `schema`; issues name the path of each problem. */
+function compile(schema: JsonSchema): ValidateFunction {
+  const known = compiledByObject.get(schema);
+  if (known !== undefined) return known;
+  const text = JSON.stringify(schema);
+  let check = compiledByText.get(text);
+  if (check === undefined) {
+    // `$schema` names the draft (zod writes 2020-12), and Ajv's default instance knows no meta-schema
+    // but draft-07's: compiled without it, the common keywords mean the same, and the few that are new
+    // (`prefixItems`, `unevaluatedProperties`) are ignored, so validation is at worst looser.
+    const { $schema: _metaSchema, ...body } = schema;
+    try {
+      check = ajv.compile(body);
+    } catch (error) {
+      throw new SteadfastError('bad_request', `The JSON Schema cannot be compiled: ${String(error)}`, {
+        code: 'invalid_schema',
+        cause: error,
+      });
+    } finally {
+      ajv.removeSchema(body);
+    }
+    if (compiledByText.size >= maxCompiledByText) {
+      compiledByText.delete(compiledByText.keys().next().value as string);
+    }
+    compiledByText.set(text, check);
+  }
+  compiledByObject.set(schema, check);
+  return check;
+}
+
+/**
+ * Validates `value` against `schema`; issues name the path of each problem.
+ * @throws SteadfastError `bad_request` (code `invalid_schema`) when a JSON Schema cannot be compiled
+ */
 export async function validate<T>(schema: ObjectSchema<T>, value: unknown): Promise<Validation<T>> {
   if (isStandard(schema)) {
     const result = await schema['~standard'].validate(value);
     if (result.issues === undefined) return { ok: true, value: result.value as T };
     return { ok: false, issues: result.issues.map((issue) => `${pathOf(issue.path)}: ${issue.message}`) };
   }
-  let check = compiled.get(schema.schema);
-  if (check === undefined) {
-    check = ajv.compile(schema.schema);
-    compiled.set(schema.schema, check);
-  }
+  const check = compile(schema.schema);
   if (check(value)) return { ok: true, value: value as T };
   return {
     ok: false,

@@ -78,6 +78,23 @@ function contentError(
   });
 }
 
+/** The first JSON value in `text` that validates against `schema`, or the issues of the first that does not. */
+async function firstValid(
+  text: string,
+  schema: ObjectSchema,
+): Promise<{ ok: true; value: unknown; repaired: boolean } | { ok: false; found: number; issues: string[] }> {
+  const found = extractJson(text);
+  let issues: string[] = found.length === 0 ? ['(root): the answer contains no JSON'] : [];
+  for (const candidate of found) {
+    const checked = await validate(schema, candidate.value);
+    if (checked.ok) {
+      return { ok: true, value: checked.value, repaired: candidate.repaired || candidate.source !== 'whole' };
+    }
+    if (issues.length === 0) issues = checked.issues;
+  }
+  return { ok: false, found: found.length, issues };
+}
+
 /**
  * A chat attempt whose answer must also be usable: an empty answer is a retryable `empty` error; a
  * refusal fails, moves on or is returned marked (route policy); a truncated answer fails, is continued
@@ -101,37 +118,66 @@ export function checkedChatAttempt(ctx: RunContext, mode: CheckMode = {}): Attem
       repairs: 0,
       jsonRepaired: false,
     };
-    let response = await adapter.chat(request, options);
-    let usage = response.usage;
-    let text = response.text;
-
     const truncation = policies.truncation ?? (schema !== undefined ? 'continue' : 'accept');
     const maxContinuations = policies.maxContinuations ?? 2;
-    while (
-      response.finishReason === 'length' &&
-      truncation === 'continue' &&
-      response.toolCalls.length === 0 &&
-      content.continuations < maxContinuations
-    ) {
-      const prefill = ctx.deps.catalog.get(candidate.model)?.capabilities.prefill ?? true;
-      const next = await adapter.chat(continuationRequest(request, text, prefill), again());
-      const stitcher = new Stitcher(text);
-      text += stitcher.push(next.text) + stitcher.flush();
-      usage = addUsage(usage, next.usage);
-      response = { ...next, text, content: [{ type: 'text', text }], usage };
-      content.continuations++;
-    }
+    const prefill = ctx.deps.catalog.get(candidate.model)?.capabilities.prefill ?? true;
+    let usage: Usage | undefined;
 
+    /**
+     * The answer to `asked`, continued and stitched while it is cut at the output limit and the policy
+     * says so (for a repair's answer too: a cut repair is as incomplete as a cut first answer). An answer
+     * cut before any text has nothing to continue from: it is an empty answer.
+     */
+    const answerTo = async (asked: ChatRequest, callOptions: CallOptions): Promise<ChatResponse> => {
+      let response = await adapter.chat(asked, callOptions);
+      usage = usage === undefined ? response.usage : addUsage(usage, response.usage);
+      let text = response.text;
+      while (
+        response.finishReason === 'length' &&
+        truncation === 'continue' &&
+        response.toolCalls.length === 0 &&
+        text.trim() !== '' &&
+        content.continuations < maxContinuations
+      ) {
+        const next = await adapter.chat(continuationRequest(asked, text, prefill), again());
+        const stitcher = new Stitcher(text);
+        text += stitcher.push(next.text) + stitcher.flush();
+        usage = addUsage(usage, next.usage);
+        response = { ...next, text, content: [{ type: 'text', text }] };
+        content.continuations++;
+      }
+      if (response.finishReason === 'length' && response.toolCalls.length === 0 && text.trim() !== '') {
+        if (truncation === 'fail') {
+          throw contentError(
+            'truncated',
+            `${candidate.provider}/${candidate.model} stopped at the output token limit`,
+            candidate,
+            response,
+          );
+        }
+        content.truncated = true;
+      } else {
+        content.truncated = false;
+      }
+      return response;
+    };
+
+    let response = await answerTo(request, options);
     if (response.finishReason === 'content_filter') {
       throw contentError(
         'content_filter',
-        `${candidate.provider} filtered the answer (${response.rawFinishReason ?? 'content_filter'})`,
+        `${candidate.provider}/${candidate.model} filtered the answer (${response.rawFinishReason ?? 'content_filter'})`,
         candidate,
         response,
       );
     }
     const refusal = detectRefusal(response, policies.refusalDetection);
-    if (refusal.refused) {
+    // JSON that validates is an answer, whatever one of its strings says ("Thanks. I can't provide…").
+    const answered =
+      refusal.refused && refusal.source === 'phrase' && schema !== undefined
+        ? (await firstValid(response.text, schema)).ok
+        : false;
+    if (refusal.refused && !answered) {
       const policy = policies.refusal ?? 'return';
       if (policy !== 'return' || schema !== undefined) {
         const said =
@@ -146,7 +192,7 @@ export function checkedChatAttempt(ctx: RunContext, mode: CheckMode = {}): Attem
       }
       content.refused = true;
     }
-    if (text.trim() === '' && response.toolCalls.length === 0 && !content.refused) {
+    if (response.text.trim() === '' && response.toolCalls.length === 0 && !content.refused) {
       throw contentError(
         'empty',
         `${candidate.provider}/${candidate.model} returned an empty answer`,
@@ -154,57 +200,44 @@ export function checkedChatAttempt(ctx: RunContext, mode: CheckMode = {}): Attem
         response,
       );
     }
-    if (response.finishReason === 'length' && response.toolCalls.length === 0) {
-      if (truncation === 'fail') {
-        throw contentError(
-          'truncated',
-          `${candidate.provider}/${candidate.model} stopped at the output token limit`,
-          candidate,
-          response,
-        );
-      }
-      content.truncated = true;
+    if (schema === undefined) {
+      const total = usage ?? response.usage;
+      return {
+        value: { response: { ...response, usage: total }, content },
+        usage: total,
+        rateLimit: response.rateLimit,
+      };
     }
-    if (schema === undefined)
-      return { value: { response: { ...response, usage }, content }, usage, rateLimit: response.rateLimit };
 
     const maxRepairs = policies.maxRepairs ?? 2;
     for (;;) {
-      const found = extractJson(text);
-      let issues: string[] = found.length === 0 ? ['(root): the answer contains no JSON'] : [];
-      for (const candidateJson of found) {
-        const checked = await validate(schema, candidateJson.value);
-        if (checked.ok) {
-          content.jsonRepaired = candidateJson.repaired || candidateJson.source !== 'whole';
-          const json = content.jsonRepaired ? JSON.stringify(checked.value) : text;
-          const clean: ChatResponse = {
-            ...response,
-            text: json,
-            content: [{ type: 'text', text: json }],
-            usage,
-          };
-          return {
-            value: { response: clean, content, value: checked.value },
-            usage,
-            rateLimit: response.rateLimit,
-          };
-        }
-        if (issues.length === 0) issues = checked.issues;
+      const checked = await firstValid(response.text, schema);
+      const total = usage ?? response.usage;
+      if (checked.ok) {
+        content.jsonRepaired = checked.repaired;
+        const json = checked.repaired ? JSON.stringify(checked.value) : response.text;
+        const clean: ChatResponse = {
+          ...response,
+          text: json,
+          content: [{ type: 'text', text: json }],
+          usage: total,
+        };
+        return {
+          value: { response: clean, content, value: checked.value },
+          usage: total,
+          rateLimit: response.rateLimit,
+        };
       }
       if (content.repairs >= maxRepairs) {
-        const kind = found.length === 0 ? 'malformed_json' : 'schema_mismatch';
         throw contentError(
-          kind,
-          `${candidate.provider}/${candidate.model} answered JSON that does not validate after ${content.repairs} repair(s): ${issues.slice(0, 5).join('; ')}`,
+          checked.found === 0 ? 'malformed_json' : 'schema_mismatch',
+          `${candidate.provider}/${candidate.model} answered JSON that does not validate after ${content.repairs} repair(s): ${checked.issues.slice(0, 5).join('; ')}`,
           candidate,
           response,
         );
       }
-      const repaired = await adapter.chat(repairRequest(request, text, issues), again());
       content.repairs++;
-      usage = addUsage(usage, repaired.usage);
-      response = repaired;
-      text = repaired.text;
+      response = await answerTo(repairRequest(request, response.text, checked.issues), again());
     }
   };
 }

@@ -13,6 +13,19 @@ export type ObjectRequest<S extends ObjectSchema> = Omit<ChatRequest, 'responseF
   schemaDescription?: string;
 };
 
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+
+/** A schema that cannot describe itself as JSON Schema is told apart by identity, within this process. */
+function schemaIdentity(schema: ObjectSchema): number {
+  let id = identities.get(schema);
+  if (id === undefined) {
+    id = ++nextIdentity;
+    identities.set(schema, id);
+  }
+  return id;
+}
+
 function instructions(schema: JsonSchema | undefined): string {
   return schema === undefined
     ? 'Answer with a single JSON value only: no prose, no code fences.'
@@ -27,7 +40,12 @@ function instructions(schema: JsonSchema | undefined): string {
 export function objectPreparer<S extends ObjectSchema>(
   request: ObjectRequest<S>,
   deps: EngineDeps,
-): { base: ChatRequest; prepare: (candidate: Candidate, base: ChatRequest) => ChatRequest } {
+): {
+  base: ChatRequest;
+  prepare: (candidate: Candidate, base: ChatRequest) => ChatRequest;
+  /** What the cache key covers: the base request with the schema in it, so two schemas never share an entry. */
+  keyRequest: ChatRequest;
+} {
   const { schema, schemaName, schemaDescription, ...rest } = request;
   const described = toJsonSchema(schema);
   // The chain judges candidates on this base: JSON mode needs no native schema support.
@@ -56,5 +74,12 @@ export function objectPreparer<S extends ObjectSchema>(
       .join('\n\n');
     return { ...current, system, responseFormat: { type: 'json' } };
   };
-  return { base, prepare };
+  const keyRequest: ChatRequest = {
+    ...base,
+    responseFormat: {
+      type: 'json_schema',
+      schema: described ?? { 'x-steadfast-schema': schemaIdentity(schema) },
+    },
+  };
+  return { base, prepare, keyRequest };
 }

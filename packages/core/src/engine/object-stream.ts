@@ -9,8 +9,8 @@ import type { ResilienceReport } from './types.ts';
 export type ObjectStreamEvent<T> =
   /** The JSON so far, closed up so that it parses; not validated. */
   | { type: 'partial'; value: unknown }
-  /** The whole answer, validated against the schema. */
-  | { type: 'object'; value: T }
+  /** The whole answer, validated against the schema; `truncated` when a cut answer was accepted. */
+  | { type: 'object'; value: T; truncated?: boolean }
   | { type: 'error'; error: SteadfastError };
 
 /** A stream of object events; `report` tells how the answer was obtained. */
@@ -31,9 +31,14 @@ function partialValue(text: string): unknown {
 
 /**
  * Turns a text stream into an object stream: a `partial` event whenever the JSON so far parses into
- * something new, and at the end the value validated against `schema` (or a typed error).
+ * something new, and at the end the value validated against `schema` (or a typed error: `truncated`
+ * when the answer stopped at the output limit before its JSON was complete).
  */
-export function objectStream<T>(stream: ResilientStream, schema: ObjectSchema<T>): ObjectStream<T> {
+export function objectStream<T>(
+  stream: ResilientStream,
+  schema: ObjectSchema<T>,
+  options: { acceptTruncated?: boolean } = {},
+): ObjectStream<T> {
   async function* generate(): AsyncGenerator<ObjectStreamEvent<T>, void, undefined> {
     let text = '';
     let lastPartial = '';
@@ -53,22 +58,33 @@ export function objectStream<T>(stream: ResilientStream, schema: ObjectSchema<T>
         yield { type: 'error', error: event.error };
         return;
       } else if (event.type === 'finish') {
-        const found = extractJson(text);
+        // An answer cut at the output limit whose JSON parses only once repaired holds the start of an
+        // object, not the object: jsonrepair closes a cut string or array as if it had ended there.
+        const cut = event.finishReason === 'length';
+        // Under a route's `accept` policy a cut answer that still validates once closed is returned, marked.
+        const found = extractJson(text).filter(
+          (candidate) => !cut || !candidate.repaired || options.acceptTruncated === true,
+        );
         let issues: string[] = ['(root): the answer contains no JSON'];
         for (const candidate of found) {
           const checked = await validate(schema, candidate.value);
           if (checked.ok) {
-            yield { type: 'object', value: checked.value };
+            yield cut && candidate.repaired
+              ? { type: 'object', value: checked.value, truncated: true }
+              : { type: 'object', value: checked.value };
             return;
           }
           if (issues[0]?.startsWith('(root): the answer contains no JSON') === true) issues = checked.issues;
         }
         yield {
           type: 'error',
-          error: new SteadfastError(
-            found.length === 0 ? 'malformed_json' : 'schema_mismatch',
-            `The streamed answer does not validate: ${issues.slice(0, 5).join('; ')}`,
-          ),
+          error:
+            cut && found.length === 0
+              ? new SteadfastError('truncated', 'The streamed answer stopped at the output token limit')
+              : new SteadfastError(
+                  found.length === 0 ? 'malformed_json' : 'schema_mismatch',
+                  `The streamed answer does not validate: ${issues.slice(0, 5).join('; ')}`,
+                ),
         };
         return;
       }

@@ -158,12 +158,15 @@ export function runStream(
             const sent = delivered.text;
             committed = await runChain(
               ctx,
-              streamAttempt(false, (candidate) =>
-                continuationRequest(
-                  prepare === undefined ? ctx.request : prepare(candidate, ctx.request),
-                  sent,
-                  catalog.get(candidate.model)?.capabilities.prefill ?? true,
-                ),
+              streamAttempt(
+                false,
+                (candidate) =>
+                  continuationRequest(
+                    prepare === undefined ? ctx.request : prepare(candidate, ctx.request),
+                    sent,
+                    catalog.get(candidate.model)?.capabilities.prefill ?? true,
+                  ),
+                true,
               ),
               ctx.request,
               cutCandidate === undefined
@@ -277,6 +280,17 @@ export function runStream(
               attemptUsage = event.usage;
               break;
             case 'finish': {
+              const truncation = ctx.route.policies.content?.truncation ?? 'accept';
+              if (event.finishReason === 'length' && truncation !== 'accept' && !delivered.inToolCall) {
+                // Cut at the output limit: under `continue` it is continued like a cut stream (the
+                // consumer keeps receiving one answer); under `fail` it ends with a typed error.
+                failure = new SteadfastError(
+                  'truncated',
+                  `${committed.candidate.provider}/${committed.candidate.model} stopped at the output token limit`,
+                  { provider: committed.candidate.provider, model: committed.candidate.model },
+                );
+                break;
+              }
               if (stitcher !== undefined) {
                 const rest = stitcher.flush();
                 if (rest !== '') {
@@ -316,12 +330,14 @@ export function runStream(
               code: 'missing_finish',
             },
           );
-        committed.value.settle(error);
+        // A truncated answer is the provider working as asked: the breaker hears a success.
+        committed.value.settle(error.kind === 'truncated' ? undefined : error);
         complete(error.kind, error.status, error);
         ctx.errors.push(error);
         current = undefined;
+        const truncated = error.kind === 'truncated';
         const canContinue =
-          policy === 'continue' &&
+          (truncated ? ctx.route.policies.content?.truncation === 'continue' : policy === 'continue') &&
           !delivered.inToolCall &&
           continuations < maxContinuations &&
           error.kind !== 'cancelled' &&

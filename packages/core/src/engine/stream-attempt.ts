@@ -1,6 +1,8 @@
 import { SteadfastError } from '../errors/steadfast-error.ts';
+import type { ChatRequest } from '../neutral/request.ts';
 import type { StreamEvent } from '../neutral/stream-event.ts';
 import type { AttemptFn } from './chain.ts';
+import type { Candidate } from './types.ts';
 
 /** A stream attempt that got far enough to hand to the consumer. */
 export interface CommittedStream {
@@ -24,9 +26,9 @@ function isToken(event: StreamEvent): boolean {
  */
 export function streamAttempt(
   bufferAll: boolean,
-  prepare?: Parameters<AttemptFn<CommittedStream>>[3] extends infer R
-    ? (candidate: Parameters<AttemptFn<CommittedStream>>[0]) => R
-    : never,
+  prepare?: (candidate: Candidate) => ChatRequest,
+  /** A continuation may rightly add nothing: the cut answer was already complete. */
+  allowEmpty = false,
 ): AttemptFn<CommittedStream> {
   return async (candidate, adapter, options, request) => {
     const iterator = adapter.stream(prepare ? prepare(candidate) : request, options)[Symbol.asyncIterator]();
@@ -63,6 +65,22 @@ export function streamAttempt(
         if (event.type === 'usage') usage = event.usage;
         buffered.push(event);
         if (event.type === 'finish' || (!bufferAll && isToken(event))) break;
+      }
+      const last = buffered.at(-1);
+      if (
+        last?.type === 'finish' &&
+        !buffered.some(isToken) &&
+        (!allowEmpty || last.finishReason === 'content_filter')
+      ) {
+        // Finished without a word: a filtered answer, or an empty one (retryable, like a chat's).
+        const filtered = last.finishReason === 'content_filter';
+        throw new SteadfastError(
+          filtered ? 'content_filter' : 'empty',
+          filtered
+            ? `${candidate.provider} filtered the answer (${last.rawFinishReason ?? 'content_filter'})`
+            : `${candidate.provider}/${candidate.model} returned an empty answer`,
+          { provider: candidate.provider, model: candidate.model },
+        );
       }
     } catch (error) {
       await iterator.return?.().catch(() => undefined);

@@ -1,7 +1,8 @@
 import type { ErrorKind } from '../../errors/kinds.ts';
 import type { RateLimitInfo } from '../../errors/rate-limit.ts';
 import { SteadfastError, type SteadfastErrorDetails } from '../../errors/steadfast-error.ts';
-import type { Usage } from '../../neutral/response.ts';
+import type { ToolCallPart } from '../../neutral/request.ts';
+import type { FinishReason, Usage } from '../../neutral/response.ts';
 import type { StreamEvent } from '../../neutral/stream-event.ts';
 
 /**
@@ -11,13 +12,18 @@ import type { StreamEvent } from '../../neutral/stream-event.ts';
 
 /** What one call does. */
 export type Step =
-  /** Answers `text` after `afterMs` (a stream: start, one text delta, usage, finish). */
+  /** Answers `text` after `afterMs` (a stream: start, one text delta, tool calls, usage, finish). */
   | {
       type: 'answer';
       text: string;
       afterMs: number;
       usage: Usage;
       rateLimit: RateLimitInfo | undefined;
+      /** Why the answer stopped (`length` for one cut at the output limit). */
+      finishReason: FinishReason;
+      toolCalls: ToolCallPart[];
+      /** The provider's native refusal text, when it sends one. */
+      refusal: string | undefined;
     }
   /** Fails with `error` after `afterMs` (a stream: an error event before any other). */
   | { type: 'fail'; error: SteadfastError; afterMs: number }
@@ -39,14 +45,26 @@ export const scriptedUsage: Usage = {
 
 export function answer(
   text: string,
-  options: { afterMs?: number; usage?: Usage; rateLimit?: RateLimitInfo } = {},
+  options: {
+    afterMs?: number;
+    usage?: Usage;
+    rateLimit?: RateLimitInfo;
+    /** @default 'stop' ('tool_calls' when there are tool calls) */
+    finishReason?: FinishReason;
+    toolCalls?: ToolCallPart[];
+    refusal?: string;
+  } = {},
 ): Step {
+  const toolCalls = options.toolCalls ?? [];
   return {
     type: 'answer',
     text,
     afterMs: options.afterMs ?? 0,
     usage: options.usage ?? scriptedUsage,
     rateLimit: options.rateLimit,
+    finishReason: options.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'),
+    toolCalls,
+    refusal: options.refusal,
   };
 }
 
@@ -107,8 +125,8 @@ export function delta(text: string): StreamEvent {
   return { type: 'text-delta', text };
 }
 
-export function finish(): StreamEvent {
-  return { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop' };
+export function finish(reason: FinishReason = 'stop'): StreamEvent {
+  return { type: 'finish', finishReason: reason, rawFinishReason: reason };
 }
 
 export function streamError(error: SteadfastError): StreamEvent {

@@ -127,11 +127,12 @@ export function createScriptedAdapter(
       provider: name,
       model: call.model,
       requestId: undefined,
-      content: [{ type: 'text', text: step.text }],
+      content: [{ type: 'text', text: step.text }, ...step.toolCalls],
       text: step.text,
-      toolCalls: [],
-      finishReason: 'stop',
-      rawFinishReason: 'stop',
+      toolCalls: step.toolCalls,
+      ...(step.refusal === undefined ? {} : { refusal: step.refusal }),
+      finishReason: step.finishReason,
+      rawFinishReason: step.finishReason,
       usage: step.usage,
       rateLimit: step.rateLimit,
       timings: { startedAt: call.startedAt, headersMs: 0, totalMs: clock.now() - call.startedAt },
@@ -166,8 +167,17 @@ export function createScriptedAdapter(
           ...(step.afterMs > 0 ? [pause(step.afterMs)] : []),
           start(name, step.rateLimit),
           delta(step.text),
+          ...step.toolCalls.map(
+            (call, index): StreamEvent => ({
+              type: 'tool-call-delta',
+              index,
+              id: call.id,
+              name: call.name,
+              argumentsDelta: call.arguments,
+            }),
+          ),
           { type: 'usage', usage: step.usage },
-          finish(),
+          finish(step.finishReason),
         ];
       case 'fail':
         return [...(step.afterMs > 0 ? [pause(step.afterMs)] : []), streamError(step.error)];

@@ -4,6 +4,7 @@ import { SteadfastError } from '../../../errors/steadfast-error.ts';
 import type { ChatRequest } from '../../../neutral/request.ts';
 import type { StreamEvent } from '../../../neutral/stream-event.ts';
 import type { ResilienceReport } from '../../types.ts';
+import { type SentView, viewOf } from './sent.ts';
 import { route, type World } from './world.ts';
 
 /** How a consumer asks: one whole answer, or a stream read to its end. */
@@ -23,6 +24,8 @@ export interface Outcome {
   events: StreamEvent[];
   /** The attempts the simulator received while the request ran, oldest first. */
   upstream: SimAttempt[];
+  /** The requests the adapters sent while the request ran, read alike whatever their wire format. */
+  sent: SentView[];
 }
 
 /** The question every scenario asks. */
@@ -43,7 +46,9 @@ export async function ask(
 ): Promise<Outcome> {
   const seenBefore = world.sim.log().length;
   const endsBefore = world.events.filter((event) => event.type === 'request-end').length;
+  const sentBefore = world.sent.length;
   const upstream = (): SimAttempt[] => world.sim.log().slice(seenBefore);
+  const sent = (): SentView[] => world.sent.slice(sentBefore).map(viewOf);
   if (mode === 'stream') {
     const stream = world.client.stream(request, options);
     const events: StreamEvent[] = [];
@@ -55,6 +60,7 @@ export async function ask(
       report: await stream.report,
       events,
       upstream: upstream(),
+      sent: sent(),
     };
   }
   try {
@@ -65,12 +71,13 @@ export async function ask(
       report: result.resilience,
       events: [],
       upstream: upstream(),
+      sent: sent(),
     };
   } catch (thrown) {
     if (!SteadfastError.isInstance(thrown)) throw thrown;
     const end = world.events.filter((event) => event.type === 'request-end')[endsBefore];
     if (end?.type !== 'request-end') throw new Error('chat() rejected without a request-end event');
-    return { text: '', error: thrown, report: end.report, events: [], upstream: upstream() };
+    return { text: '', error: thrown, report: end.report, events: [], upstream: upstream(), sent: sent() };
   }
 }
 

@@ -8,6 +8,7 @@ import { createOpenAi } from '../../../providers/openai/adapter.ts';
 import { createFakeClock, type FakeClock } from '../../../test-support/fake-clock.ts';
 import { createSeededRandom } from '../../../test-support/seeded-random.ts';
 import type { EngineEvent, Route, RoutePolicies } from '../../types.ts';
+import { recordingFetch, type SentRequest } from './sent.ts';
 
 /** The simulator models the scenarios use, one per provider so that a fallback is another provider. */
 export const primary = 'primary-model';
@@ -38,6 +39,8 @@ export interface World {
   client: SteadfastClient;
   /** Every event the engine emitted, in order. */
   events: EngineEvent[];
+  /** Every request the adapters sent to the simulator, in order, with its body (which the simulator does not keep). */
+  sent: SentRequest[];
 }
 
 export interface WorldOptions {
@@ -65,11 +68,13 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     now: () => clock.now(),
   });
   onTestFinished(() => sim.close());
+  const sent: SentRequest[] = [];
+  const recordSent = recordingFetch(sent);
   const client = createClient({
     providers: {
-      openai: createOpenAi({ baseURL: `${sim.url}/v1`, clock }),
-      anthropic: createAnthropic({ baseURL: sim.url, clock }),
-      gemini: createGemini({ baseURL: `${sim.url}/v1beta`, clock }),
+      openai: createOpenAi({ baseURL: `${sim.url}/v1`, clock, fetch: recordSent }),
+      anthropic: createAnthropic({ baseURL: sim.url, clock, fetch: recordSent }),
+      gemini: createGemini({ baseURL: `${sim.url}/v1beta`, clock, fetch: recordSent }),
     },
     routes: { [route]: options.route },
     clock,
@@ -84,7 +89,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     // The engine arms its wait on the clock right after announcing it; move the clock once it has.
     if (event.type === 'retry') queueMicrotask(() => clock.advance(event.delayMs));
   });
-  return { sim, clock, client, events };
+  return { sim, clock, client, events, sent };
 }
 
 /** The events of one type, narrowed. */
