@@ -5,7 +5,7 @@
  *   1. `JSON.parse` alone, the floor;
  *   2. `JSON.parse` + validation through Steadfast's `validate()` (what the engine calls) with zod 4,
  *      valibot and ajv (a plain JSON Schema, compiled once and cached, as `validate()` does);
- *   3. the path an answer takes in the engine: `extractJson()` and then `validate()` (zod) of each
+ *   3. the path an answer takes in the engine: `jsonCandidates()` (lazy) and then `validate()` (zod) of each
  *      candidate until one validates, for (a) clean JSON, (b) the same JSON in a ```json fence between
  *      two lines of prose, (c) a near miss that only `jsonrepair` can parse (trailing commas, and the
  *      closing brace missing).
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { z } from 'zod';
-import { extractJson, type JsonCandidate } from '../packages/core/src/content/extract-json.ts';
+import { type JsonCandidate, jsonCandidates } from '../packages/core/src/content/extract-json.ts';
 import { jsonSchema, type ObjectSchema, validate } from '../packages/core/src/content/schema.ts';
 
 const { values } = parseArgs({
@@ -149,9 +149,9 @@ async function parseAndValidate(schema: ObjectSchema, text: string): Promise<unk
   return checked.value;
 }
 
-/** The engine's path (`checked-attempt.ts`): every candidate extractJson finds, until one validates. */
+/** The engine's path (`checked-attempt.ts`): the candidates jsonCandidates yields, lazily, until one validates. */
 async function extractAndValidate(text: string): Promise<unknown> {
-  for (const found of extractJson(text)) {
+  for (const found of jsonCandidates(text)) {
     const checked = await validate(zodSchema, found.value);
     if (checked.ok) return checked.value;
   }
@@ -160,7 +160,7 @@ async function extractAndValidate(text: string): Promise<unknown> {
 
 /** The candidate that validates, for the one-off check of what path an answer took. */
 async function validatingCandidate(text: string): Promise<JsonCandidate | undefined> {
-  for (const found of extractJson(text)) {
+  for (const found of jsonCandidates(text)) {
     if ((await validate(zodSchema, found.value)).ok) return found;
   }
   return undefined;
@@ -192,21 +192,21 @@ const cases: Case[] = [
     notes: 'ajv 8, compiled once',
   },
   {
-    name: 'extractJson + zod: (a) clean JSON',
+    name: 'jsonCandidates + zod: (a) clean JSON',
     text: clean,
     run: extractAndValidate,
     expect: (found) => found.source === 'whole' && !found.repaired,
     notes: 'parses as a whole',
   },
   {
-    name: 'extractJson + zod: (b) code fence in prose',
+    name: 'jsonCandidates + zod: (b) code fence in prose',
     text: fenced,
     run: extractAndValidate,
     expect: (found) => found.source === 'fence' && !found.repaired,
     notes: 'the whole fails, then the fence parses',
   },
   {
-    name: 'extractJson + zod: (c) near miss, jsonrepair',
+    name: 'jsonCandidates + zod: (c) near miss, jsonrepair',
     text: nearMiss,
     run: extractAndValidate,
     expect: (found) => found.source === 'whole' && found.repaired,

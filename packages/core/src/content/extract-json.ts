@@ -68,32 +68,50 @@ function parse(text: string, repairable: boolean): { value: unknown; repaired: b
 
 /**
  * Every JSON value an answer may contain, most likely first: the whole text, code fences, then balanced
- * `{…}` / `[…]` spans inside prose; each parsed as it is or, failing that, after `jsonrepair`. The caller
- * takes the first that validates. Plain prose that only repairs into a bare string is not a candidate.
+ * `{…}` / `[…]` spans inside prose; each parsed as it is or, failing that, after `jsonrepair`. Lazy: a
+ * caller that stops at the first value that validates pays for no more parsing than that.
+ * Plain prose that only repairs into a bare string is not a candidate.
  */
-export function extractJson(text: string): JsonCandidate[] {
-  const out: JsonCandidate[] = [];
+export function* jsonCandidates(text: string): Generator<JsonCandidate, void, undefined> {
   const seen = new Set<string>();
-  const add = (raw: string, source: JsonCandidate['source'], repairable = true): void => {
+  const read = (
+    raw: string,
+    source: JsonCandidate['source'],
+    repairable = true,
+  ): JsonCandidate | undefined => {
     const trimmed = raw.trim();
-    if (trimmed === '' || seen.has(trimmed)) return;
+    if (trimmed === '' || seen.has(trimmed)) return undefined;
     seen.add(trimmed);
     const parsed = parse(trimmed, repairable);
-    if (parsed === undefined) return;
-    if (parsed.repaired && (typeof parsed.value !== 'object' || parsed.value === null)) return;
-    out.push({ value: parsed.value, source, repaired: parsed.repaired });
+    if (parsed === undefined) return undefined;
+    if (parsed.repaired && (typeof parsed.value !== 'object' || parsed.value === null)) return undefined;
+    return { value: parsed.value, source, repaired: parsed.repaired };
   };
   // The whole text is repaired only when it is one value, maybe cut off: jsonrepair reads prose and JSON
   // side by side as a list of both ("Here it is:\n{…}" becomes ["Here it is:", {…}]), which a lenient
   // schema would take over the object itself.
   const whole = text.trim();
   const end = /^[{[]/.test(whole) ? closingIndex(whole, 0) : undefined;
-  add(whole, 'whole', end === -1 || end === whole.length - 1);
-  for (const match of text.matchAll(fence)) add(match[1] ?? '', 'fence');
+  const first = read(whole, 'whole', end === -1 || end === whole.length - 1);
+  if (first !== undefined) yield first;
+  for (const match of text.matchAll(fence)) {
+    const found = read(match[1] ?? '', 'fence');
+    if (found !== undefined) yield found;
+  }
   const { spans, unclosed } = balancedSpans(text);
-  for (const span of spans) add(span, 'span');
+  for (const span of spans) {
+    const found = read(span, 'span');
+    if (found !== undefined) yield found;
+  }
   // A value cut off at the end (a truncated answer): repair may still close it. Not simply from the first
   // bracket: prose before the JSON may hold one ("[Ada's notes](…)") that repairs into nonsense.
-  for (const start of unclosed) add(text.slice(start).replace(/```\s*$/, ''), 'span');
-  return out;
+  for (const start of unclosed) {
+    const found = read(text.slice(start).replace(/```\s*$/, ''), 'span');
+    if (found !== undefined) yield found;
+  }
+}
+
+/** Every JSON value an answer may contain, most likely first (see `jsonCandidates`). */
+export function extractJson(text: string): JsonCandidate[] {
+  return [...jsonCandidates(text)];
 }

@@ -1,4 +1,4 @@
-export { extractJson, type JsonCandidate } from './extract-json.ts';
+export { extractJson, type JsonCandidate, jsonCandidates } from './extract-json.ts';
 export { detectRefusal, type RefusalOptions, type RefusalVerdict, refusalPhrases } from './refusal.ts';
 export {
   jsonSchema,

@@ -1,4 +1,4 @@
-import { extractJson } from '../content/extract-json.ts';
+import { jsonCandidates } from '../content/extract-json.ts';
 import { detectRefusal } from '../content/refusal.ts';
 import { jsonSchema, type ObjectSchema, validate } from '../content/schema.ts';
 import { SteadfastError } from '../errors/steadfast-error.ts';
@@ -83,16 +83,18 @@ async function firstValid(
   text: string,
   schema: ObjectSchema,
 ): Promise<{ ok: true; value: unknown; repaired: boolean } | { ok: false; found: number; issues: string[] }> {
-  const found = extractJson(text);
-  let issues: string[] = found.length === 0 ? ['(root): the answer contains no JSON'] : [];
-  for (const candidate of found) {
+  let found = 0;
+  let issues: string[] = [];
+  for (const candidate of jsonCandidates(text)) {
+    found++;
     const checked = await validate(schema, candidate.value);
     if (checked.ok) {
       return { ok: true, value: checked.value, repaired: candidate.repaired || candidate.source !== 'whole' };
     }
     if (issues.length === 0) issues = checked.issues;
   }
-  return { ok: false, found: found.length, issues };
+  if (found === 0) issues = ['(root): the answer contains no JSON'];
+  return { ok: false, found, issues };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { extractJson } from '../content/extract-json.ts';
+import { jsonCandidates } from '../content/extract-json.ts';
 import { validate } from '../content/schema.ts';
 import { ChainError } from '../errors/chain-error.ts';
 import { classify } from '../errors/classify.ts';
@@ -25,7 +25,7 @@ async function cachedValue(
   mode: CheckMode,
 ): Promise<{ ok: boolean; value?: unknown }> {
   if (mode.schema === undefined) return { ok: true };
-  for (const found of extractJson(response.text)) {
+  for (const found of jsonCandidates(response.text)) {
     const checked = await validate(mode.schema, found.value);
     if (checked.ok) return { ok: true, value: checked.value };
   }
