@@ -1,6 +1,7 @@
 /**
  * The simulator under load, in a process of its own so that the load generator does not share its event
- * loop. Started by `simulator-throughput.ts`; prints `listening <url>` once it accepts connections,
+ * loop. Started by `simulator-throughput.ts` (which uses the scenario below) and by `chaos-scorecard.ts`
+ * (which replaces it through the control API before every run); prints `listening <url>` once it accepts connections,
  * `cpu-us <n>` (its CPU time so far, in µs) on SIGUSR2, and stops on SIGTERM. It runs the source (Node
  * strips the types), so a measurement never uses a stale build.
  */
