@@ -89,6 +89,12 @@ const builtIn: ReadonlyArray<readonly [normalised: string, phrase: string]> = re
   (phrase) => [normalise(phrase), phrase] as const,
 );
 
+/**
+ * Every built-in phrase holds one of these words. An answer without any of them cannot match, so it
+ * skips normalising and the phrase scan: the common case costs one regex test.
+ */
+const builtInTrigger = /can(?:['’ʼ]t| ?not)|won['’ʼ]t|will not|unable|not able|decline|not something/i;
+
 /** What ends a sentence, so that the next one may open with a refusal. */
 const sentenceEnd = /[.!?:\n]/;
 /**
@@ -128,12 +134,16 @@ export function detectRefusal(
   if (response.toolCalls.length > 0) return { refused: false };
   const maxChars = options.maxRefusalChars ?? 600;
   if (response.text.length > maxChars) return { refused: false };
+  const custom = options.phrases !== undefined || options.extraPhrases !== undefined;
+  if (!custom && !builtInTrigger.test(response.text)) return { refused: false };
   const text = normalise(response.text);
   const window = options.windowChars ?? 120;
-  const phrases = [
-    ...(options.phrases === undefined ? builtIn : options.phrases.map((p) => [normalise(p), p] as const)),
-    ...(options.extraPhrases ?? []).map((p) => [normalise(p), p] as const),
-  ];
+  const phrases = custom
+    ? [
+        ...(options.phrases === undefined ? builtIn : options.phrases.map((p) => [normalise(p), p] as const)),
+        ...(options.extraPhrases ?? []).map((p) => [normalise(p), p] as const),
+      ]
+    : builtIn;
   for (const [normalised, phrase] of phrases) {
     if (normalised === '') continue;
     let at = text.indexOf(normalised);

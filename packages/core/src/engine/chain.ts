@@ -46,6 +46,9 @@ const providerLevel: ReadonlySet<ErrorKind> = new Set([
   'quota_exhausted',
 ]);
 
+/** How long a provider whose quota is spent is passed over when it named no time. */
+const quotaBlockMs = 60_000;
+
 /** Waiting this long for a rate-limited candidate is worth it when nothing else is left. */
 const maxRateLimitWaitMs = 60_000;
 
@@ -183,6 +186,15 @@ export async function runChain<T>(
         // Spent until its reset: try the others first, and come back only if nothing else answers.
         tried.add(candidateKey(candidate));
         deferred.push(candidate);
+        if (events.active) {
+          events.emit({
+            type: 'candidate-deferred',
+            requestId: ctx.requestId,
+            provider: candidate.provider,
+            model: candidate.model,
+            reason: 'rate_limited',
+          });
+        }
         continue;
       }
       return candidate;
@@ -293,6 +305,11 @@ export async function runChain<T>(
         );
         recorded = settle(permit, error, durationMs);
         deps.rateLimits.observe(candidate.provider, error.rateLimit, error.status).catch(() => undefined);
+      }
+      // A spent quota stays spent: later requests go straight to other candidates for a while, instead of
+      // each collecting its own 429 first. A wait the provider named (a daily reset) is taken as it is.
+      if (error.kind === 'quota_exhausted') {
+        deps.rateLimits.block(candidate.provider, error.retryAfterMs ?? quotaBlockMs).catch(() => undefined);
       }
       if (error.kind === 'cancelled' || ctx.signal?.aborted)
         throw error.kind === 'cancelled' ? error : classify(ctx.signal?.reason);

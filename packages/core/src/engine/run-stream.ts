@@ -1,3 +1,4 @@
+import { estimateTokens } from '../catalog/estimate-tokens.ts';
 import { ChainError } from '../errors/chain-error.ts';
 import { classify } from '../errors/classify.ts';
 import { SteadfastError } from '../errors/steadfast-error.ts';
@@ -10,7 +11,7 @@ import { continuationRequest, Stitcher } from './continuation.ts';
 import { costOf } from './cost.ts';
 import { lastResort } from './last-resort.ts';
 import { emitEnd, reportOf } from './report.ts';
-import type { RunContext } from './run-context.ts';
+import { candidateKey, type RunContext } from './run-context.ts';
 import { type CommittedStream, streamAttempt } from './stream-attempt.ts';
 import type { AttemptRecord, Candidate, ResilienceReport } from './types.ts';
 
@@ -73,6 +74,18 @@ async function freshHit(cache: ResponseCache, key: string): Promise<CachedRespon
   return cached?.fresh === true ? cached : undefined;
 }
 
+/**
+ * Tokens of an attempt that ended before its provider reported usage (a cut stream is billed all the
+ * same): the prompt by the catalog's estimate, the output at four characters a token.
+ */
+function usageEstimator(ctx: RunContext): (text: string) => Usage {
+  const input = estimateTokens(ctx.request);
+  return (text) => {
+    const output = Math.ceil(text.length / 4);
+    return { inputTokens: input, outputTokens: output, cachedInputTokens: 0, totalTokens: input + output };
+  };
+}
+
 /** An answer that did not come from a live stream (cache, degradation), as stream events. */
 function replay(result: ChatResponse): StreamEvent[] {
   const events: StreamEvent[] = [
@@ -122,9 +135,11 @@ export function runStream(
   async function* generate(): AsyncGenerator<StreamEvent, void, undefined> {
     const cacheKey = await cacheKeyOf();
     const delivered = new Delivered();
+    const estimatedUsage = usageEstimator(ctx);
     let continuations = 0;
     let cut: SteadfastError | undefined;
     let cutCandidate: Candidate | undefined;
+    const cutsBy = new Map<string, number>();
     let outcome: 'ok' | 'cached' | 'stale' | 'degraded' | 'failed' = 'failed';
     let cacheAgeMs: number | undefined;
     let finalError: SteadfastError | undefined;
@@ -207,6 +222,7 @@ export function runStream(
         })();
         let failure: SteadfastError | undefined;
         let attemptUsage: Usage | undefined;
+        let attemptText = '';
         // The chain recorded the attempt when it committed; the stream's end completes the record.
         const complete = (
           outcome: AttemptRecord['outcome'],
@@ -217,7 +233,7 @@ export function runStream(
           entry.outcome = outcome;
           entry.status = status;
           entry.durationMs = ctx.deps.clock.now() - attemptStartedAt;
-          entry.usage = attemptUsage ?? entry.usage;
+          entry.usage = attemptUsage ?? entry.usage ?? estimatedUsage(attemptText);
           entry.costUsd = costOf(catalog, committed.candidate.model, entry.usage);
           announceAttemptEnd(ctx, entry, error);
         };
@@ -241,6 +257,7 @@ export function runStream(
               }
               break;
             case 'text-delta': {
+              attemptText += event.text;
               const text = stitcher === undefined ? event.text : stitcher.push(event.text);
               if (text !== '') {
                 delivered.text += text;
@@ -358,7 +375,12 @@ export function runStream(
           return;
         }
         cut ??= error;
-        cutCandidate = committed.candidate;
+        // The candidate that cut the stream continues it once; one that cuts again is left for the others.
+        const cutKey = candidateKey(committed.candidate);
+        const cuts = (cutsBy.get(cutKey) ?? 0) + 1;
+        cutsBy.set(cutKey, cuts);
+        if (cuts > 1) ctx.failed.add(cutKey);
+        cutCandidate = cuts > 1 ? undefined : committed.candidate;
         continuations++;
       }
     } finally {

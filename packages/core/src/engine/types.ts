@@ -180,6 +180,8 @@ export type EngineEvent =
       reason: ErrorKind | 'skipped';
     }
   | { type: 'candidate-skipped'; requestId: string; provider: string; model: string; reason: SkipReason }
+  /** A candidate whose rate limit is spent is put after the others; it is tried only if they all fail. */
+  | { type: 'candidate-deferred'; requestId: string; provider: string; model: string; reason: 'rate_limited' }
   | ({ type: 'breaker' } & BreakerTransition)
   | { type: 'cache-hit'; requestId: string; fresh: boolean; ageMs: number }
   | { type: 'degraded'; requestId: string; reason: ErrorKind }

@@ -14,6 +14,8 @@ export interface RateLimitTracker {
    * @param status the HTTP status, when there was one
    */
   observe(provider: string, info: RateLimitInfo | undefined, status?: number): Promise<void>;
+  /** Blocks `provider` for `ms` (a spent quota that no header times), unless a longer block stands. */
+  block(provider: string, ms: number): Promise<void>;
   /** How long `provider` is still blocked, in ms; 0 when it may be called. */
   blockedForMs(provider: string): Promise<number>;
 }
@@ -100,6 +102,10 @@ export function createRateLimitTracker(deps: RateLimitTrackerDeps): RateLimitTra
       } else if (showsQuota(info, status)) {
         await update(provider, (current, now) => (current > now ? now : undefined));
       }
+    },
+    async block(provider, ms) {
+      if (!(ms > 0)) return;
+      await update(provider, (current, now) => (now + ms > current ? now + ms : undefined));
     },
     async blockedForMs(provider) {
       const record = await store.get<Block>(keyPrefix + provider);

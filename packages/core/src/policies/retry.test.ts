@@ -196,7 +196,7 @@ describe('retry', () => {
       );
     });
 
-    it('never retries sooner than Retry-After, whatever the jitter draws', () => {
+    it('retries exactly at Retry-After, neither sooner nor later, whatever the jitter draws', () => {
       const random = createSeededRandom(1);
       const policy = createRetryPolicy({ maxRetries: 10 }, random);
       const error = failure('rate_limited', { retryAfterMs: 3000 });
@@ -212,12 +212,17 @@ describe('retry', () => {
       }
       expect(delays).toHaveLength(1000);
       expect(Math.min(...delays)).toBe(3000);
-      // Longer backoffs are kept: the server's wait is a floor, not a replacement.
-      expect(Math.max(...delays)).toBeGreaterThan(3000);
+      // The provider knows its own window: its wait replaces the backoff instead of flooring it.
+      expect(Math.max(...delays)).toBe(3000);
     });
 
-    it('waits the backoff when it is longer than Retry-After', () => {
+    it('waits what Retry-After says even when the backoff would be longer', () => {
       const error = failure('overloaded', { retryAfterMs: 1000 });
+      expect(decide({ jitter: 'none' }, { error, retriesSoFar: 2 })).toEqual(retryAfter(1000));
+    });
+
+    it('waits the backoff when the provider asked for no wait', () => {
+      const error = failure('overloaded');
       expect(decide({ jitter: 'none' }, { error, retriesSoFar: 2 })).toEqual(retryAfter(4000));
     });
 

@@ -62,7 +62,8 @@ const jitterModes: readonly Jitter[] = ['full', 'equal', 'decorrelated', 'none']
  * 2. `max_retries`: `maxRetries` retries were already made;
  * 3. `wait_too_long`: the provider asked to wait longer than `maxDelayMs`;
  * 4. `deadline`: the wait would not end before the request's deadline;
- * 5. otherwise retry after `max(backoff, retryAfterMs)`: a server-requested wait is never shortened.
+ * 5. otherwise retry after exactly the wait the provider asked for (`retryAfterMs`: never sooner, and no
+ *    later either, since the provider knows its own window), or after the jittered backoff when it asked for none.
  *
  * @param random uniform in [0, 1), for jitter. @default Math.random
  * @throws RangeError when an option is out of range
@@ -103,11 +104,10 @@ export function createRetryPolicy(
         error.retryAfterMs !== undefined && error.retryAfterMs > 0 ? error.retryAfterMs : 0;
       if (serverWaitMs > maxDelayMs) return { action: 'move-on', reason: 'wait_too_long' };
 
-      const backoffMs = backoffDelayMs(
-        { retry: retriesSoFar, baseDelayMs, maxDelayMs, jitter, previousDelayMs },
-        random,
-      );
-      const delayMs = Math.max(backoffMs, serverWaitMs);
+      const delayMs =
+        serverWaitMs > 0
+          ? serverWaitMs
+          : backoffDelayMs({ retry: retriesSoFar, baseDelayMs, maxDelayMs, jitter, previousDelayMs }, random);
       // A wait that ends at the deadline leaves no time for the attempt it waits for.
       if (delayMs >= remainingMs) return { action: 'move-on', reason: 'deadline' };
       return { action: 'retry', delayMs };

@@ -68,27 +68,32 @@ describe.each(modes)('rate limits, through %s()', (mode) => {
   });
 
   describe('a primary whose quota is spent (429 insufficient_quota)', () => {
-    it('is never retried: each request makes one attempt on it and goes to the fallback at once', async () => {
+    it('is never retried, and once spent is passed over by the next requests', async () => {
       const world = await startWorld({
         scenario: { models: { [primary]: { faults: [{ fault: 'quota' }] }, [fallback]: {} } },
         route: { candidates: [candidates.primary, candidates.fallback], retry: { baseDelayMs: 1 } },
       });
 
-      const outcomes = [await ask(world, mode), await ask(world, mode), await ask(world, mode)];
+      const [first, ...later] = [await ask(world, mode), await ask(world, mode), await ask(world, mode)];
 
-      for (const outcome of outcomes) {
+      // The request that meets the spent quota makes one attempt on it and goes to the fallback at once.
+      expect(first?.error).toBeUndefined();
+      expect(first?.text).toBe(reply);
+      expect(modelsOf(first?.upstream ?? [])).toEqual([primary, fallback]);
+      expect(attemptsOn(first?.upstream ?? [], primary)).toMatchObject([{ outcome: 'quota', status: 429 }]);
+      expect(first?.upstream[1]?.atMs).toBe(first?.upstream[0]?.atMs);
+      expect(story(first?.report ?? { attempts: [] })).toEqual([
+        `${candidates.primary} quota_exhausted`,
+        `${candidates.fallback} ok`,
+      ]);
+      // The ones after it do not spend a 429 of their own: the primary is deferred while its quota is out.
+      for (const outcome of later) {
         expect(outcome.error).toBeUndefined();
         expect(outcome.text).toBe(reply);
-        expect(modelsOf(outcome.upstream)).toEqual([primary, fallback]);
-        expect(attemptsOn(outcome.upstream, primary)).toMatchObject([{ outcome: 'quota', status: 429 }]);
-        // At once: no time passed between the 429 and the fallback's attempt.
-        expect(outcome.upstream[1]?.atMs).toBe(outcome.upstream[0]?.atMs);
-        expect(story(outcome.report)).toEqual([
-          `${candidates.primary} quota_exhausted`,
-          `${candidates.fallback} ok`,
-        ]);
+        expect(modelsOf(outcome.upstream)).toEqual([fallback]);
         expect(outcome.report.fallbackUsed).toBe(true);
       }
+      expect(eventsOf(world, 'candidate-deferred')).toHaveLength(later.length);
       expect(eventsOf(world, 'retry')).toEqual([]);
     });
   });
