@@ -33,6 +33,7 @@ import { toOpenAiBody } from '../packages/core/src/providers/openai/translate-re
 import { readSse } from '../packages/core/src/providers/sse.ts';
 import type { StreamDecoder } from '../packages/core/src/providers/stream-call.ts';
 import { byteStream } from '../packages/core/src/providers/test-support/recorded.ts';
+import { type Stats, stats } from './support/stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -287,30 +288,6 @@ async function decodeStream(c: Case): Promise<number> {
 }
 
 // ---- Measuring. ----
-
-interface Stats {
-  iterations: number;
-  meanUs: number;
-  p50Us: number;
-  p99Us: number;
-  /** Lowest and highest mean of one round. */
-  roundMeansUs: [number, number];
-}
-
-function stats(samplesMs: Float64Array, roundMeansMs: number[]): Stats {
-  const sorted = Float64Array.from(samplesMs).sort();
-  const at = (q: number): number =>
-    (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 1000;
-  let sum = 0;
-  for (const sample of samplesMs) sum += sample;
-  return {
-    iterations: samplesMs.length,
-    meanUs: (sum / samplesMs.length) * 1000,
-    p50Us: at(0.5),
-    p99Us: at(0.99),
-    roundMeansUs: [Math.min(...roundMeansMs) * 1000, Math.max(...roundMeansMs) * 1000],
-  };
-}
 
 let checksum = 0;
 

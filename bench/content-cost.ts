@@ -22,6 +22,7 @@ import * as v from 'valibot';
 import { z } from 'zod';
 import { type JsonCandidate, jsonCandidates } from '../packages/core/src/content/extract-json.ts';
 import { jsonSchema, type ObjectSchema, validate } from '../packages/core/src/content/schema.ts';
+import { type Stats, stats } from './support/stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -215,30 +216,6 @@ const cases: Case[] = [
 ];
 
 // ---- Measuring. ----
-
-interface Stats {
-  iterations: number;
-  meanUs: number;
-  p50Us: number;
-  p99Us: number;
-  /** Lowest and highest mean of one round. */
-  roundMeansUs: [number, number];
-}
-
-function stats(samplesMs: Float64Array, roundMeansMs: number[]): Stats {
-  const sorted = Float64Array.from(samplesMs).sort();
-  const at = (q: number): number =>
-    (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 1000;
-  let sumMs = 0;
-  for (const sample of samplesMs) sumMs += sample;
-  return {
-    iterations: samplesMs.length,
-    meanUs: (sumMs / samplesMs.length) * 1000,
-    p50Us: at(0.5),
-    p99Us: at(0.99),
-    roundMeansUs: [Math.min(...roundMeansMs) * 1000, Math.max(...roundMeansMs) * 1000],
-  };
-}
 
 // Keeps the results alive, so that no work can be optimised away.
 let sink = 0;

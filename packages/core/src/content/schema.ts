@@ -2,6 +2,16 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { SteadfastError } from '../errors/steadfast-error.ts';
 import type { JsonSchema } from '../neutral/request.ts';
 
+/** What a Standard Schema's `validate` returns: the value, or the issues found. */
+export type StandardResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | {
+      readonly issues: ReadonlyArray<{
+        readonly message: string;
+        readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+      }>;
+    };
+
 /**
  * A Standard Schema (zod 4, valibot, arktype, …), described structurally so that Steadfast depends on
  * none of them. See https://standardschema.dev.
@@ -10,23 +20,7 @@ export interface StandardSchema<Output = unknown> {
   readonly '~standard': {
     readonly version: 1;
     readonly vendor: string;
-    readonly validate: (value: unknown) =>
-      | { readonly value: Output; readonly issues?: undefined }
-      | {
-          readonly issues: ReadonlyArray<{
-            readonly message: string;
-            readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
-          }>;
-        }
-      | Promise<
-          | { readonly value: Output; readonly issues?: undefined }
-          | {
-              readonly issues: ReadonlyArray<{
-                readonly message: string;
-                readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
-              }>;
-            }
-        >;
+    readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
     readonly types?: { readonly input: unknown; readonly output: Output } | undefined;
     /** Standard JSON Schema: present when the library can describe itself as JSON Schema. */
     readonly jsonSchema?:
