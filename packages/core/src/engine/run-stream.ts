@@ -1,15 +1,15 @@
-import { estimateTokens } from '../catalog/estimate-tokens.ts';
 import { ChainError } from '../errors/chain-error.ts';
 import { classify } from '../errors/classify.ts';
 import { SteadfastError } from '../errors/steadfast-error.ts';
-import type { ChatRequest, ToolCallPart } from '../neutral/request.ts';
-import type { ChatResponse, FinishReason, Usage } from '../neutral/response.ts';
+import type { ChatRequest } from '../neutral/request.ts';
+import type { Usage } from '../neutral/response.ts';
 import type { StreamEvent } from '../neutral/stream-event.ts';
-import type { CachedResponse, ResponseCache } from '../policies/cache.ts';
 import { announceAttemptEnd, runChain } from './chain.ts';
 import { continuationRequest, Stitcher } from './continuation.ts';
 import { costOf } from './cost.ts';
+import { Delivered, usageEstimator } from './delivered.ts';
 import { lastResort } from './last-resort.ts';
+import { freshHit, replay } from './replay.ts';
 import { emitEnd, reportOf } from './report.ts';
 import { candidateKey, type RunContext } from './run-context.ts';
 import { type CommittedStream, streamAttempt } from './stream-attempt.ts';
@@ -19,98 +19,6 @@ import type { AttemptRecord, Candidate, ResilienceReport } from './types.ts';
 export interface ResilientStream extends AsyncIterable<StreamEvent> {
   /** Resolves when the stream has ended (or the consumer stopped reading). */
   readonly report: Promise<ResilienceReport>;
-}
-
-/** What the consumer has received so far, to continue from and to cache. */
-class Delivered {
-  text = '';
-  toolCalls = new Map<number, ToolCallPart>();
-  usage: Usage | undefined;
-  started = false;
-  id = '';
-  provider = '';
-  model = '';
-  requestId: string | undefined;
-
-  get inToolCall(): boolean {
-    return this.toolCalls.size > 0;
-  }
-
-  addUsage(usage: Usage): void {
-    const before = this.usage;
-    this.usage =
-      before === undefined
-        ? usage
-        : {
-            inputTokens: before.inputTokens + usage.inputTokens,
-            outputTokens: before.outputTokens + usage.outputTokens,
-            cachedInputTokens: before.cachedInputTokens + usage.cachedInputTokens,
-            totalTokens: before.totalTokens + usage.totalTokens,
-          };
-  }
-
-  response(finishReason: FinishReason, raw: string | undefined, ctx: RunContext): ChatResponse {
-    const toolCalls = [...this.toolCalls.values()];
-    return {
-      id: this.id,
-      provider: this.provider,
-      model: this.model,
-      requestId: this.requestId,
-      content: [...(this.text === '' ? [] : [{ type: 'text' as const, text: this.text }]), ...toolCalls],
-      text: this.text,
-      toolCalls,
-      finishReason,
-      rawFinishReason: raw,
-      usage: this.usage ?? { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, totalTokens: 0 },
-      rateLimit: undefined,
-      timings: { startedAt: ctx.startedAt, headersMs: 0, totalMs: ctx.deps.clock.now() - ctx.startedAt },
-    };
-  }
-}
-
-/** A cached answer young enough to stand in for a live call, if there is one. */
-async function freshHit(cache: ResponseCache, key: string): Promise<CachedResponse | undefined> {
-  const cached = await cache.get(key).catch(() => undefined);
-  return cached?.fresh === true ? cached : undefined;
-}
-
-/**
- * Tokens of an attempt that ended before its provider reported usage (a cut stream is billed all the
- * same): the prompt by the catalog's estimate, the output at four characters a token.
- */
-function usageEstimator(ctx: RunContext): (text: string) => Usage {
-  const input = estimateTokens(ctx.request);
-  return (text) => {
-    const output = Math.ceil(text.length / 4);
-    return { inputTokens: input, outputTokens: output, cachedInputTokens: 0, totalTokens: input + output };
-  };
-}
-
-/** An answer that did not come from a live stream (cache, degradation), as stream events. */
-function replay(result: ChatResponse): StreamEvent[] {
-  const events: StreamEvent[] = [
-    {
-      type: 'start',
-      id: result.id,
-      provider: result.provider,
-      model: result.model,
-      requestId: result.requestId,
-      rateLimit: undefined,
-    },
-  ];
-  if (result.text !== '') events.push({ type: 'text-delta', text: result.text });
-  result.toolCalls.forEach((call, index) => {
-    events.push({
-      type: 'tool-call-delta',
-      index,
-      id: call.id,
-      name: call.name,
-      argumentsDelta: call.arguments,
-    });
-  });
-  events.push({ type: 'usage', usage: result.usage });
-  events.push({ type: 'finish', finishReason: result.finishReason, rawFinishReason: result.rawFinishReason });
-  return events;
 }
 
 /**
