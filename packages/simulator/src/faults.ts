@@ -1,5 +1,7 @@
 import { seededDraw } from './random.ts';
+import type { SimRequest } from './request.ts';
 import type { Api, Fault, FaultRule, ModelBehaviour } from './scenario.ts';
+import type { ErrorCase } from './wire/types.ts';
 
 /** What decides an attempt's fault. */
 export interface AttemptFacts {
@@ -43,4 +45,37 @@ export function pickFault(behaviour: ModelBehaviour, facts: AttemptFacts): Fault
     if (ruleApplies(rule, i, facts)) return rule.fault;
   }
   return undefined;
+}
+
+/** The error answer a fault stands for; undefined for faults that are not an error answer. */
+export function errorCaseOf(
+  fault: Fault,
+  request: SimRequest,
+  behaviour: ModelBehaviour,
+): ErrorCase | undefined {
+  switch (fault.kind) {
+    case 'rate_limit':
+      return {
+        kind: 'rate_limit',
+        retryAfterSeconds: fault.retryAfterSeconds,
+        retryAfterMs: fault.retryAfterMs,
+      };
+    case 'unavailable':
+      return { kind: 'unavailable', retryAfterSeconds: fault.retryAfterSeconds };
+    case 'quota':
+    case 'server_error':
+    case 'bad_gateway':
+    case 'overloaded':
+    case 'gateway_timeout':
+    case 'content_filter':
+      return { kind: fault.kind };
+    case 'context_length': {
+      const window = behaviour.contextWindow ?? 128_000;
+      return { kind: 'context_length', window, inputTokens: Math.max(request.inputTokens, window + 1) };
+    }
+    case 'auth':
+      return { kind: 'auth', apiKey: request.apiKey };
+    default:
+      return undefined;
+  }
 }

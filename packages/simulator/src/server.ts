@@ -2,25 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { buildAnswer } from './answer.ts';
 import { AttemptLog, type AttemptRecord, type ModelCounters } from './attempt-log.ts';
-import { pickFault } from './faults.ts';
+import { writeBody } from './body-writer.ts';
+import type { SimulatorState } from './control.ts';
+import { errorCaseOf, pickFault } from './faults.ts';
 import { RateWindows } from './rate-window.ts';
 import { InvalidRequest, type SimRequest } from './request.ts';
-import {
-  type Api,
-  type Fault,
-  type ModelBehaviour,
-  modelBehaviour,
-  parseScenario,
-  parseScenarioText,
-  type Scenario,
-  ScenarioError,
-  type ScenarioInput,
-} from './scenario.ts';
+import { handle, type Route } from './routes.ts';
+import { modelBehaviour, parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
+import { send, sendJson } from './send.ts';
 import { cutConnection, type TimerSet, wasCutByServer, writeStream } from './stream-writer.ts';
-import { anthropicFormat } from './wire/anthropic.ts';
-import { geminiFormat } from './wire/gemini.ts';
-import { openAiFormat } from './wire/openai.ts';
-import type { ErrorCase, RateLimitState, ReplyContext, WireError, WireFormat } from './wire/types.ts';
+import type { RateLimitState, ReplyContext, WireError } from './wire/types.ts';
 
 /** Options of `startSimulator`. */
 export interface SimulatorOptions {
@@ -55,93 +46,8 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-const formats = {
-  openai: openAiFormat(false),
-  azure: openAiFormat(true),
-  anthropic: anthropicFormat,
-  gemini: geminiFormat,
-} satisfies Record<Api, WireFormat>;
-
-const maxBodyBytes = 32 * 1024 * 1024;
-const geminiPath = /^\/(v1|v1beta|v1beta1)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
-const azurePath = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
-
-interface Route {
-  format: WireFormat;
-  model: string | undefined;
-}
-
-function route(method: string, path: string, url: URL): Route | WireError | undefined {
-  if (method !== 'POST') return undefined;
-  if (path === '/v1/chat/completions') return { format: formats.openai, model: undefined };
-  if (path === '/v1/messages') return { format: formats.anthropic, model: undefined };
-  if (path === '/openai/v1/chat/completions') return { format: formats.azure, model: undefined };
-  const azure = azurePath.exec(path);
-  if (azure !== null) {
-    if (!url.searchParams.has('api-version')) {
-      return jsonError(404, { error: { code: '404', message: 'Resource not found' } });
-    }
-    return { format: formats.azure, model: decodeURIComponent(azure[1] as string) };
-  }
-  const gemini = geminiPath.exec(path);
-  if (gemini !== null) return { format: formats.gemini, model: decodeURIComponent(gemini[2] as string) };
-  return undefined;
-}
-
-function jsonError(status: number, body: unknown): WireError {
-  return { status, headers: {}, contentType: 'application/json', body: JSON.stringify(body) };
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        reject(new InvalidRequest(`Request body larger than ${maxBodyBytes} bytes`));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () =>
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString() : Buffer.concat(chunks).toString()),
-    );
-    request.on('error', reject);
-  });
-}
-
 function toScenario(input: ScenarioInput | Scenario): Scenario {
   return parseScenario(input);
-}
-
-function errorCaseOf(fault: Fault, request: SimRequest, behaviour: ModelBehaviour): ErrorCase | undefined {
-  switch (fault.kind) {
-    case 'rate_limit':
-      return {
-        kind: 'rate_limit',
-        retryAfterSeconds: fault.retryAfterSeconds,
-        retryAfterMs: fault.retryAfterMs,
-      };
-    case 'unavailable':
-      return { kind: 'unavailable', retryAfterSeconds: fault.retryAfterSeconds };
-    case 'quota':
-    case 'server_error':
-    case 'bad_gateway':
-    case 'overloaded':
-    case 'gateway_timeout':
-    case 'content_filter':
-      return { kind: fault.kind };
-    case 'context_length': {
-      const window = behaviour.contextWindow ?? 128_000;
-      return { kind: 'context_length', window, inputTokens: Math.max(request.inputTokens, window + 1) };
-    }
-    case 'auth':
-      return { kind: 'auth', apiKey: request.apiKey };
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -165,115 +71,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return entry;
   }
 
-  function send(
-    response: ServerResponse,
-    status: number,
-    contentType: string,
-    body: string,
-    headers: Record<string, string>,
-  ): void {
-    if (response.destroyed) return;
-    response.writeHead(status, {
-      ...headers,
-      'content-type': contentType,
-      'content-length': Buffer.byteLength(body),
-    });
-    response.end(body);
-  }
-
-  function sendJson(response: ServerResponse, status: number, value: unknown): void {
-    send(response, status, 'application/json', JSON.stringify(value), {});
-  }
-
-  function control(request: IncomingMessage, response: ServerResponse, path: string, body: string): void {
-    const method = request.method ?? 'GET';
-    if (path === '/_sim/health' && method === 'GET') return sendJson(response, 200, { ok: true });
-    if (path === '/_sim/scenario' && method === 'GET') return sendJson(response, 200, scenario);
-    if (path === '/_sim/scenario' && (method === 'PUT' || method === 'POST')) {
-      try {
-        scenario = parseScenarioText(body, 'from PUT /_sim/scenario');
-        return sendJson(response, 200, scenario);
-      } catch (error) {
-        if (error instanceof ScenarioError) return sendJson(response, 400, { error: error.message });
-        throw error;
-      }
-    }
-    if (path === '/_sim/reset' && method === 'POST') {
-      reset();
-      return sendJson(response, 200, { ok: true });
-    }
-    if (path === '/_sim/counters' && method === 'GET') return sendJson(response, 200, log.counters());
-    if (path === '/_sim/log' && method === 'GET') return sendJson(response, 200, { attempts: log.records() });
-    sendJson(response, 404, {
-      error: `Unknown control call ${method} ${path}. Known: GET /_sim/health, GET|PUT /_sim/scenario, POST /_sim/reset, GET /_sim/counters, GET /_sim/log`,
-    });
-  }
-
   function reset(): void {
     log.reset();
     windows.reset();
     startedAt = now();
-  }
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const raw = request.url ?? '/';
-    const url = new URL(raw, 'http://simulator');
-    const path = url.pathname;
-    const method = request.method ?? 'GET';
-    const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(request);
-    if (path.startsWith('/_sim/')) return control(request, response, path, body);
-    if (method === 'GET' && (path === '/v1/models' || path === '/v1beta/models'))
-      return listModels(request, response, path);
-    const target = route(method, path, url);
-    if (target === undefined) {
-      return sendJson(response, 404, {
-        error: {
-          message: `Invalid URL (${method} ${path})`,
-          type: 'invalid_request_error',
-          param: null,
-          code: null,
-        },
-      });
-    }
-    if ('status' in target)
-      return send(response, target.status, target.contentType, target.body, target.headers);
-    await answer(target, request, response, url, body);
-  }
-
-  function listModels(request: IncomingMessage, response: ServerResponse, path: string): void {
-    const names = Object.keys(scenario.models).filter((name) => name !== '*');
-    if (path === '/v1beta/models') {
-      return sendJson(response, 200, {
-        models: names.map((name) => ({
-          name: `models/${name}`,
-          displayName: name,
-          supportedGenerationMethods: ['generateContent', 'streamGenerateContent'],
-        })),
-      });
-    }
-    if (request.headers['anthropic-version'] !== undefined) {
-      const data = names.map((id) => ({
-        type: 'model',
-        id,
-        display_name: id,
-        created_at: '2026-01-01T00:00:00Z',
-      }));
-      return sendJson(response, 200, {
-        data,
-        has_more: false,
-        first_id: names[0] ?? null,
-        last_id: names.at(-1) ?? null,
-      });
-    }
-    sendJson(response, 200, {
-      object: 'list',
-      data: names.map((id) => ({
-        id,
-        object: 'model',
-        created: 1767225600,
-        owned_by: 'steadfast-simulator',
-      })),
-    });
   }
 
   async function answer(
@@ -481,38 +282,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         ? format.body(reply, context).slice(0, -7)
         : format.body(reply, context);
     const generationMs = firstTokenMs + Math.max(0, reply.pieces.length - 1) * tokenIntervalMs;
-    delayed(() => {
-      const write = (): void => {
-        if (response.destroyed) return;
-        if (fault?.kind === 'stream_cut' || fault?.kind === 'stream_stall') {
-          // A body cut mid-way: full length announced, half of it sent.
-          response.writeHead(200, {
-            ...headers,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-          });
-          response.write(payload.slice(0, Math.floor(payload.length / 2)));
-          if (fault.kind === 'stream_cut') return cutConnection(response);
-          const timer = setTimeout(() => {
-            timers.delete(timer);
-            cutConnection(response);
-          }, fault.stallMs);
-          timers.add(timer);
-          return;
-        }
-        send(response, 200, 'application/json', payload, headers);
-      };
-      if (generationMs <= 0) return write();
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        write();
-      }, generationMs);
-      timers.add(timer);
-    });
+    delayed(() => writeBody(response, payload, headers, generationMs, fault, timers));
   }
 
+  const state: SimulatorState = {
+    log,
+    scenario: () => scenario,
+    setScenario(next) {
+      scenario = next;
+    },
+    reset,
+  };
+
   const server: Server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
+    handle(request, response, state, answer).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy();
         return;
