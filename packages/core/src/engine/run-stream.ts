@@ -48,6 +48,7 @@ export function runStream(
     let cut: SteadfastError | undefined;
     let cutCandidate: Candidate | undefined;
     const cutsBy = new Map<string, number>();
+    let firstTokenAnnounced = false;
     let outcome: 'ok' | 'cached' | 'stale' | 'degraded' | 'failed' = 'failed';
     let cacheAgeMs: number | undefined;
     let finalError: SteadfastError | undefined;
@@ -152,6 +153,19 @@ export function runStream(
             undefined,
             new SteadfastError('cancelled', 'The consumer stopped reading the stream'),
           );
+        const announceFirstToken = (): void => {
+          if (firstTokenAnnounced) return;
+          firstTokenAnnounced = true;
+          if (!events.active) return;
+          events.emit({
+            type: 'first-token',
+            requestId: ctx.requestId,
+            provider: committed.candidate.provider,
+            model: committed.candidate.model,
+            sinceRequestMs: ctx.deps.clock.now() - ctx.startedAt,
+            sinceAttemptMs: committed.record.durationMs,
+          });
+        };
         for await (const event of source) {
           switch (event.type) {
             case 'start':
@@ -168,6 +182,7 @@ export function runStream(
               attemptText += event.text;
               const text = stitcher === undefined ? event.text : stitcher.push(event.text);
               if (text !== '') {
+                announceFirstToken();
                 delivered.text += text;
                 yield { type: 'text-delta', text };
               }
@@ -182,6 +197,7 @@ export function runStream(
               };
               call.arguments += event.argumentsDelta;
               delivered.toolCalls.set(event.index, call);
+              announceFirstToken();
               yield event;
               break;
             }

@@ -183,6 +183,15 @@ export type EngineEvent =
   /** A candidate whose rate limit is spent is put after the others; it is tried only if they all fail. */
   | { type: 'candidate-deferred'; requestId: string; provider: string; model: string; reason: 'rate_limited' }
   | ({ type: 'breaker' } & BreakerTransition)
+  /** A stream's first token reached the consumer: its time since the request and since its attempt started. */
+  | {
+      type: 'first-token';
+      requestId: string;
+      provider: string;
+      model: string;
+      sinceRequestMs: number;
+      sinceAttemptMs: number;
+    }
   | { type: 'cache-hit'; requestId: string; fresh: boolean; ageMs: number }
   | { type: 'degraded'; requestId: string; reason: ErrorKind }
   | {
