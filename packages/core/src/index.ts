@@ -15,4 +15,4 @@ export type { CallTimeouts } from './policies/timeout.ts';
 export * from './providers/index.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.ts';
 export type { StateStore, Versioned, WindowShape } from './store/state-store.ts';
-export { Emitter, type Unsubscribe } from './telemetry/event.ts';
+export * from './telemetry/index.ts';

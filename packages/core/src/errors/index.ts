@@ -15,3 +15,4 @@ export {
 } from './rate-limit.ts';
 export { redactSecrets } from './redact.ts';
 export { SteadfastError, type SteadfastErrorDetails } from './steadfast-error.ts';
+export { type UserMessageOptions, type UserMessages, userMessageFor } from './user-messages.ts';

@@ -59,7 +59,12 @@ export interface MetricsQuery {
   /** Events per second over the last `windowMs`. */
   rate(series: WindowedSeries, windowMs: number, filter?: Labels): number;
   /** `numerator / denominator` counts over the window; undefined when the denominator is 0. */
-  ratio(numerator: WindowedSeries, denominator: WindowedSeries, windowMs: number, filter?: Labels): number | undefined;
+  ratio(
+    numerator: WindowedSeries,
+    denominator: WindowedSeries,
+    windowMs: number,
+    filter?: Labels,
+  ): number | undefined;
   /** Mean of a measured series (durations, cost) over the window; undefined without observations. */
   average(series: WindowedSeries, windowMs: number, filter?: Labels): number | undefined;
   /** The q-quantile (0.95, 0.99) of a measured series over the window; undefined without observations. */
