@@ -3,7 +3,7 @@ import type { ErrorKind } from '../errors/kinds.ts';
 import type { RateLimitInfo } from '../errors/rate-limit.ts';
 import type { SteadfastError } from '../errors/steadfast-error.ts';
 import type { ChatRequest } from '../neutral/request.ts';
-import type { Usage } from '../neutral/response.ts';
+import type { FinishReason, Usage } from '../neutral/response.ts';
 import type { BreakerPermit } from '../policies/breaker.ts';
 import { timeoutDefaults } from '../policies/defaults.ts';
 import type { CallOptions, ProviderAdapter } from '../providers/adapter.ts';
@@ -19,6 +19,8 @@ export interface AttemptOutcome<T> {
   value: T;
   usage: Usage | undefined;
   rateLimit: RateLimitInfo | undefined;
+  /** The model that answered and why it stopped, when the attempt produced a whole answer. */
+  answer?: { model: string; finishReason: FinishReason } | undefined;
   /**
    * For a stream: settles when the stream ends, with its error if it failed later. The breaker hears of
    * the attempt only then, so a provider that cuts streams mid-answer is counted as failing.
@@ -214,6 +216,7 @@ export async function runChain<T>(
           undefined,
           // A stream's attempt is over only when the stream is; its runner reports the end.
           flags.streaming !== true,
+          outcome.answer,
         );
         deps.rateLimits.observe(candidate.provider, outcome.rateLimit, 200).catch(() => undefined);
         if (outcome.done === undefined) settle(permit, undefined, durationMs);
@@ -313,6 +316,7 @@ function record(
   continuation: boolean | undefined,
   error: SteadfastError | undefined,
   announce = true,
+  answer?: { model: string; finishReason: FinishReason },
 ): AttemptRecord {
   const entry: AttemptRecord = {
     provider: candidate.provider,
@@ -324,6 +328,7 @@ function record(
     usage,
     costUsd: costOf(ctx.deps.catalog, candidate.model, usage),
     ...(continuation === true ? { continuation: true } : {}),
+    ...(answer === undefined ? {} : { responseModel: answer.model, finishReason: answer.finishReason }),
   };
   ctx.attempts.push(entry);
   if (announce) announceAttemptEnd(ctx, entry, error);

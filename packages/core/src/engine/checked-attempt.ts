@@ -208,6 +208,7 @@ export function checkedChatAttempt(ctx: RunContext, mode: CheckMode = {}): Attem
         value: { response: { ...response, usage: total }, content },
         usage: total,
         rateLimit: response.rateLimit,
+        answer: { model: response.model, finishReason: response.finishReason },
       };
     }
 
@@ -228,6 +229,7 @@ export function checkedChatAttempt(ctx: RunContext, mode: CheckMode = {}): Attem
           value: { response: clean, content, value: checked.value },
           usage: total,
           rateLimit: response.rateLimit,
+          answer: { model: response.model, finishReason: response.finishReason },
         };
       }
       if (content.repairs >= maxRepairs) {

@@ -241,6 +241,8 @@ export function runStream(
               }
               committed.value.settle(undefined);
               current = undefined;
+              committed.record.responseModel = delivered.model || committed.candidate.model;
+              committed.record.finishReason = event.finishReason;
               complete('ok', undefined);
               if (delivered.usage !== undefined) yield { type: 'usage', usage: delivered.usage };
               outcome = 'ok';

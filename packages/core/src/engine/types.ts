@@ -2,7 +2,7 @@ import type { RefusalOptions } from '../content/refusal.ts';
 import type { ErrorKind } from '../errors/kinds.ts';
 import type { SteadfastError } from '../errors/steadfast-error.ts';
 import type { ChatRequest } from '../neutral/request.ts';
-import type { ChatResponse, Usage } from '../neutral/response.ts';
+import type { ChatResponse, FinishReason, Usage } from '../neutral/response.ts';
 import type { BreakerOptions, BreakerTransition } from '../policies/breaker.ts';
 import type { RetryOptions } from '../policies/retry.ts';
 
@@ -119,6 +119,10 @@ export interface AttemptRecord {
   costUsd: number;
   /** The attempt was a continuation of a cut stream. */
   continuation?: boolean;
+  /** The model that answered, as the provider named it (it may differ from `model`). */
+  responseModel?: string;
+  /** Why the answer stopped, when the attempt produced one. */
+  finishReason?: FinishReason;
 }
 
 /** How an answer was obtained. */

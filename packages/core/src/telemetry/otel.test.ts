@@ -73,6 +73,9 @@ describe('OpenTelemetry spans', () => {
       'gen_ai.system': 'openai',
       'gen_ai.request.model': primary,
       'gen_ai.request.stream': false,
+      // The model that answered and why it stopped, from the attempt's answer.
+      'gen_ai.response.model': primary,
+      'gen_ai.response.finish_reasons': ['stop'],
       'gen_ai.usage.input_tokens': usage?.inputTokens,
       'gen_ai.usage.output_tokens': 24,
       // OpenAI reports reasoning tokens, none for this model.

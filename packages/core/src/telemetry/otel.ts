@@ -179,6 +179,9 @@ export function instrumentOpenTelemetry(
         span.setAttribute('gen_ai.usage.reasoning.output_tokens', event.usage.reasoningTokens);
       }
     }
+    if (event.responseModel !== undefined) span.setAttribute('gen_ai.response.model', event.responseModel);
+    if (event.finishReason !== undefined)
+      span.setAttribute('gen_ai.response.finish_reasons', [event.finishReason]);
     if (event.status !== undefined) span.setAttribute('http.response.status_code', event.status);
     if (event.delayMs !== undefined) span.setAttribute('steadfast.retry_delay_ms', event.delayMs);
     if (event.continuation === true) span.setAttribute('steadfast.continuation', true);
