@@ -90,6 +90,19 @@ export class SteadfastError extends Error {
     return copy;
   }
 
+  /**
+   * A copy with `redact` applied to its message and stack, for secrets only the caller knows (an
+   * adapter's own key, in a shape no pattern recognises); this error when the message does not change.
+   * Like `withContext`, a copy is a plain `SteadfastError`.
+   */
+  redacted(redact: (text: string) => string): SteadfastError {
+    const message = redact(this.message);
+    if (message === this.message) return this;
+    const copy = new SteadfastError(this.kind, message, this.details());
+    if (this.stack !== undefined) copy.stack = redact(this.stack);
+    return copy;
+  }
+
   /** A plain, loggable view of the error (no cause, no stack). */
   toJSON(): Record<string, unknown> {
     return {

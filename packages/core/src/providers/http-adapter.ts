@@ -1,11 +1,13 @@
 import type { ClassifyContext } from '../errors/classify-http.ts';
 import { parseRateLimitHeaders } from '../errors/rate-limit.ts';
+import type { SteadfastError } from '../errors/steadfast-error.ts';
 import type { ChatRequest } from '../neutral/request.ts';
 import type { ChatResponse } from '../neutral/response.ts';
 import type { StreamEvent } from '../neutral/stream-event.ts';
 import { systemClock } from '../policies/clock.ts';
 import { CallGuard } from '../policies/timeout.ts';
 import type { AdapterBaseOptions, CallOptions, ProviderAdapter, ProviderType } from './adapter.ts';
+import { credentialScrubber } from './credentials.ts';
 import { callError, postJson, readJsonBody, requestIdOf, withRequestId } from './http.ts';
 import { type StreamDecoder, streamCall } from './stream-call.ts';
 
@@ -43,9 +45,16 @@ export function createHttpAdapter(
   const fetchFn = options.fetch ?? globalThis.fetch;
   const clock = options.clock ?? systemClock;
   const fixedHeaders = { 'content-type': 'application/json', ...spec.headers(), ...options.headers };
+  // An error quoting back the key this adapter sent must not carry it into events, logs and spans.
+  const scrub = credentialScrubber(fixedHeaders);
 
   function headersFor(callOptions: CallOptions): Record<string, string> {
     return callOptions.headers === undefined ? fixedHeaders : { ...fixedHeaders, ...callOptions.headers };
+  }
+
+  /** The scrubber of a call: the adapter's, or one that also knows credentials the call's own headers carry. */
+  function scrubFor(callOptions: CallOptions): (error: SteadfastError) => SteadfastError {
+    return callOptions.headers === undefined ? scrub : credentialScrubber(headersFor(callOptions));
   }
 
   async function chat(request: ChatRequest, callOptions: CallOptions = {}): Promise<ChatResponse> {
@@ -80,7 +89,7 @@ export function createHttpAdapter(
         timings: { startedAt, headersMs, totalMs: clock.now() - startedAt },
       });
     } catch (error) {
-      throw withRequestId(callError(error, guard, context), requestId);
+      throw scrubFor(callOptions)(withRequestId(callError(error, guard, context), requestId));
     } finally {
       guard.dispose();
     }
@@ -99,6 +108,7 @@ export function createHttpAdapter(
           headers: headersFor(callOptions),
           guard,
           context,
+          scrub: scrubFor(callOptions),
           maxSseBufferSize: options.maxSseBufferSize,
           decoder: (response) =>
             spec.decoder(context, {

@@ -23,14 +23,18 @@ export interface StreamCall {
   headers: Record<string, string>;
   guard: CallGuard;
   context: ClassifyContext;
+  /** Applied to every error before it is yielded: removes the adapter's own credentials. */
+  scrub(error: SteadfastError): SteadfastError;
   maxSseBufferSize: number | undefined;
   /** Builds the decoder once the response headers are in (request id, rate limits). */
   decoder(response: Response): StreamDecoder;
 }
 
-/** An `error` event given the request id of the response whose body it came from. */
-function withResponseId(event: StreamEvent, requestId: string | undefined): StreamEvent {
-  return event.type === 'error' ? { type: 'error', error: withRequestId(event.error, requestId) } : event;
+/** An `error` event given the request id of the response whose body it came from, and scrubbed. */
+function withResponseId(event: StreamEvent, requestId: string | undefined, call: StreamCall): StreamEvent {
+  return event.type === 'error'
+    ? { type: 'error', error: call.scrub(withRequestId(event.error, requestId)) }
+    : event;
 }
 
 function isToken(event: StreamEvent): boolean {
@@ -50,7 +54,7 @@ export async function* streamCall(call: StreamCall): AsyncGenerator<StreamEvent,
       response = await postJson(call.fetch, call.url, call.body, call.headers, call.guard, context);
     } catch (error) {
       ended = true;
-      yield { type: 'error', error: callError(error, guard, context) };
+      yield { type: 'error', error: call.scrub(callError(error, guard, context)) };
       return;
     }
     // The silence is measured from the headers on: Gemini sends no byte of body before its first token,
@@ -61,7 +65,7 @@ export async function* streamCall(call: StreamCall): AsyncGenerator<StreamEvent,
     const body = response.body;
     if (body === null) {
       ended = true;
-      for (const event of decoder.end()) yield withResponseId(event, requestId);
+      for (const event of decoder.end()) yield withResponseId(event, requestId, call);
       return;
     }
     let last: StreamEvent[];
@@ -75,7 +79,7 @@ export async function* streamCall(call: StreamCall): AsyncGenerator<StreamEvent,
         for (const event of decoder.decode(message)) {
           if (isToken(event)) guard.receivedToken();
           if (event.type === 'finish' || event.type === 'error') ended = true;
-          yield withResponseId(event, requestId);
+          yield withResponseId(event, requestId, call);
           if (ended) return;
           // Aborted (by the caller or a time limit) while the consumer held this event: what was already
           // buffered is not delivered, or an abort would take effect only when the buffer ran dry.
@@ -87,7 +91,7 @@ export async function* streamCall(call: StreamCall): AsyncGenerator<StreamEvent,
       last = decoder.fail(callError(error, guard, { ...context, phase: 'body' }));
     }
     ended = true;
-    for (const event of last) yield withResponseId(event, requestId);
+    for (const event of last) yield withResponseId(event, requestId, call);
   } finally {
     // Reached early only when the consumer stopped reading: release the upstream request.
     if (!ended) guard.abort();
