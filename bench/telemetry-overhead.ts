@@ -41,7 +41,7 @@ import {
   type StreamEvent,
 } from '../packages/core/src/index.ts';
 import { prometheusText } from '../packages/gateway/src/metrics/prometheus.ts';
-import { type Stats, stats } from './support/stats.ts';
+import { measureAsync, type Stats, stats } from './support/stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -147,22 +147,10 @@ const requestCases: Record<string, { label: string; build(): Call }> = {
   all: requestCase('all four: metrics, alerts, spans, request log', ['metrics', 'alerts', 'otel', 'logs']),
 };
 
-let checksum = 0;
+const checksum = { value: 0 };
 
-async function measureCalls(call: Call): Promise<Stats> {
-  for (let i = 0; i < callsPerRound; i++) checksum += await call();
-  const samplesMs = new Float64Array(rounds * callsPerRound);
-  const roundMeansMs: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const roundStart = performance.now();
-    for (let i = 0; i < callsPerRound; i++) {
-      const start = performance.now();
-      checksum += await call();
-      samplesMs[round * callsPerRound + i] = performance.now() - start;
-    }
-    roundMeansMs.push((performance.now() - roundStart) / callsPerRound);
-  }
-  return stats(samplesMs, roundMeansMs);
+function measureCalls(call: Call): Promise<Stats> {
+  return measureAsync(call, rounds, callsPerRound, checksum);
 }
 
 // ---- The scrape: metrics of a client that served a realistic mix of requests. ----
@@ -242,12 +230,12 @@ async function servedMetrics(): Promise<Metrics> {
     const routed: ChatRequest = { ...request, model: `route-${i % 8}` };
     try {
       if (i % 4 === 3) {
-        for await (const _event of client.stream(routed)) checksum++;
+        for await (const _event of client.stream(routed)) checksum.value++;
       } else {
-        checksum += (await client.chat(routed)).text.length;
+        checksum.value += (await client.chat(routed)).text.length;
       }
     } catch {
-      checksum++;
+      checksum.value++;
     }
   };
   for (let batch = 0; batch < 80; batch++) {
@@ -286,8 +274,8 @@ async function measureScrapes(): Promise<ScrapeStats> {
     series: metrics.collect().reduce((sum, family) => sum + family.series.length, 0),
     sampleLines: text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length,
     bytes: Buffer.byteLength(text),
-    text: await time(async () => (checksum += (await prometheusText(metrics)).length)),
-    collect: await time(() => (checksum += metrics.collect().length)),
+    text: await time(async () => (checksum.value += (await prometheusText(metrics)).length)),
+    collect: await time(() => (checksum.value += metrics.collect().length)),
   };
 }
 
@@ -311,14 +299,14 @@ function run(name: string): unknown {
 }
 
 if (values.case === 'scrape') {
-  console.log(JSON.stringify({ ...(await measureScrapes()), checksum }));
+  console.log(JSON.stringify({ ...(await measureScrapes()), checksum: checksum.value }));
   process.exit(0);
 } else if (values.case !== undefined) {
   const chosen = requestCases[values.case];
   if (chosen === undefined) {
     throw new Error(`unknown case ${values.case}; known: scrape, ${Object.keys(requestCases).join(', ')}`);
   }
-  console.log(JSON.stringify({ ...(await measureCalls(chosen.build())), checksum }));
+  console.log(JSON.stringify({ ...(await measureCalls(chosen.build())), checksum: checksum.value }));
   // The alert evaluator's and the span processor's timers would keep the process alive.
   process.exit(0);
 } else {

@@ -23,3 +23,29 @@ export function stats(samplesMs: Float64Array, roundMeansMs: number[]): Stats {
     roundMeansUs: [Math.min(...roundMeansMs) * 1000, Math.max(...roundMeansMs) * 1000],
   };
 }
+
+/**
+ * Times an async call: one warm-up round, then `rounds` rounds of `callsPerRound` calls, each call timed
+ * alone (for quantiles) and each round timed whole (for the round means). The call returns a number
+ * that is summed into `sink`, so that no work can be optimised away.
+ */
+export async function measureAsync(
+  call: () => Promise<number>,
+  rounds: number,
+  callsPerRound: number,
+  sink: { value: number },
+): Promise<Stats> {
+  for (let i = 0; i < callsPerRound; i++) sink.value += await call();
+  const samplesMs = new Float64Array(rounds * callsPerRound);
+  const roundMeansMs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const roundStart = performance.now();
+    for (let i = 0; i < callsPerRound; i++) {
+      const start = performance.now();
+      sink.value += await call();
+      samplesMs[round * callsPerRound + i] = performance.now() - start;
+    }
+    roundMeansMs.push((performance.now() - roundStart) / callsPerRound);
+  }
+  return stats(samplesMs, roundMeansMs);
+}
