@@ -28,7 +28,8 @@ describe('kindFromStatus', () => {
     [524, 'timeout'],
     [529, 'overloaded'],
     [599, 'server'],
-    [302, 'unknown'],
+    [302, 'bad_gateway'],
+    [200, 'unknown'],
   ];
   it.each(table)('maps %d to %s', (status, kind) => {
     expect(kindFromStatus(status)).toBe(kind);

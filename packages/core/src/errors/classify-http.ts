@@ -142,6 +142,8 @@ export function kindFromStatus(status: number): ErrorKind {
     default:
       if (status >= 500) return 'server';
       if (status >= 400) return 'bad_request';
+      // A redirect is never followed (the request carries a key): the provider answered something unusable.
+      if (status >= 300) return 'bad_gateway';
       return 'unknown';
   }
 }
@@ -183,7 +185,7 @@ export function kindFromFacts(status: number | undefined, facts: ErrorBodyFacts)
   // Gemini sends its region and billing refusals as 400; another provider may well serve the request.
   if (facts.rpcStatus === 'FAILED_PRECONDITION') return 'forbidden';
   const effective = status ?? facts.statedStatus;
-  if (effective !== undefined && effective >= 400) {
+  if (effective !== undefined && effective >= 300) {
     const byStatus = kindFromStatus(effective);
     // A 429 or 503 that names overload (OpenAI `server_is_overloaded`, Mistral service tier, Groq
     // capacity) is the provider's capacity, not the caller's rate or an outage.

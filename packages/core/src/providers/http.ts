@@ -27,7 +27,14 @@ export async function postJson(
 ): Promise<Response> {
   let response: Response;
   try {
-    response = await fetchFn(url, { method: 'POST', headers, body, signal: guard.signal });
+    // Redirects are never followed: a provider call, key included, must not be sent where a 3xx points.
+    response = await fetchFn(url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: guard.signal,
+      redirect: 'manual',
+    });
   } catch (error) {
     throw callError(error, guard, { ...context, phase: 'connect' });
   }
